@@ -1,0 +1,163 @@
+"""`etf-pipeline`: the seed's run-all (through the Dagster instance), the UI, and tools.
+
+    etf-pipeline run-all [--limit N]   discover the universe, then per trust CIK
+    etf-pipeline ui [--port P]         the Dagster web UI on the same DAGSTER_HOME
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from etf_assets import settings
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"etf-pipeline: error: {message}", file=sys.stderr)
+    return code
+
+
+def _quiet_run_config() -> dict:
+    # Dagster's console logger prints every event at DEBUG; the CLI prints its own progress.
+    return {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+def _step_error(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data:
+            err = event.step_failure_data.error
+            while err and err.cause and "dagster" in (err.cls_name or "").lower():
+                err = err.cause
+            return f"{err.cls_name}: {err.message.strip()}" if err else "step failed"
+    return "run failed"
+
+
+def _metadata(result, asset_key, partition: str | None = None) -> dict:
+    for m in result.asset_materializations_for_node(asset_key.path[-1]):
+        if partition is None or m.partition == partition:
+            return {k: v.value for k, v in m.metadata.items()}
+    return {}
+
+
+def run_all(limit: int | None) -> int:
+    """Seed 000's flow: ensure tables; discover; then per CIK in order, continue on failure."""
+    from etf_assets.edgar.cache import BodyCache
+    from etf_assets.edgar.client import SecConfigError, validate_user_agent
+
+    try:  # zero requests (and zero files written) without a declared User-Agent
+        validate_user_agent(os.environ.get(settings.USER_AGENT_VAR))
+    except SecConfigError as exc:
+        return _fail(str(exc))
+    if limit is not None and limit < 1:
+        return _fail("--limit must be a positive number of trusts")
+
+    home = settings.ensure_dagster_home()
+    from dagster import DagsterInstance, materialize
+
+    from etf_assets.definitions import RESOURCES
+    from etf_assets.partitions import CIK_PARTITIONS_NAME
+    from etf_assets.universe.assets import etf_classification, etf_universe
+    from etf_assets.warehouse.engine import make_engine
+
+    started = time.monotonic()
+    engine = make_engine()  # step 0: tables exist (idempotent)
+    print(f"Dagster home: {home}\nWarehouse:   {engine.url.render_as_string(hide_password=True)}"
+          f"\nSEC:         {settings.base_url()} | {settings.data_url()}")
+    instance = DagsterInstance.get()
+    tags = {"etf/trigger": "run-all"}
+
+    print("[1/2] Discovering the ETF universe (company_tickers_mf.json) ...", flush=True)
+    result = materialize([etf_universe], instance=instance, resources=RESOURCES,
+                         raise_on_error=False, tags=tags, run_config=_quiet_run_config())
+    if not result.success:
+        return _fail(f"universe discovery failed: {_step_error(result)}", 1)
+    md = _metadata(result, etf_universe.key)
+    print(f"      {md.get('classes_read')} classes, {md.get('trusts')} trusts, "
+          f"{md.get('etf_trusts')} ETF trusts ({md.get('partitions_added')} new partitions)")
+
+    ciks = sorted(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
+    if limit is not None:
+        ciks = ciks[:limit]
+    print(f"[2/2] Processing {len(ciks)} trust(s) ...", flush=True)
+    per_cik_assets = [etf_classification]
+    cache = BodyCache(settings.cache_dir())
+    succeeded, failed, skipped = [], [], []
+    for i, cik in enumerate(ciks, 1):
+        t0 = time.monotonic()
+        res = materialize(per_cik_assets, partition_key=cik, instance=instance,
+                          resources=RESOURCES, raise_on_error=False, tags=tags,
+                          run_config=_quiet_run_config())
+        cache.clear_disposable()  # the seed's per-CIK cache cleanup (archives are kept)
+        elapsed = time.monotonic() - t0
+        if not res.success:
+            failed.append((cik, _step_error(res)))
+            print(f"  [{i}/{len(ciks)}] {cik} FAILED ({elapsed:.1f}s): {failed[-1][1]}",
+                  flush=True)
+            continue
+        cm = _metadata(res, etf_classification.key, cik)
+        if cm.get("ncen_accession"):
+            succeeded.append(cik)
+            print(f"  [{i}/{len(ciks)}] {cik} {cm.get('trust_name')}: N-CEN "
+                  f"{cm.get('ncen_accession')}, {cm.get('etf_series')} ETF series, "
+                  f"{cm.get('etf_classes')} ETF classes ({elapsed:.1f}s)", flush=True)
+        else:
+            skipped.append(cik)
+            print(f"  [{i}/{len(ciks)}] {cik}: no N-CEN on EDGAR, kept ticker-shape "
+                  f"decision ({elapsed:.1f}s)", flush=True)
+    _print_summary(engine)
+    print(f"{len(succeeded)} succeeded, {len(failed)} failed, {len(skipped)} skipped "
+          f"(no new data) in {time.monotonic() - started:.1f}s")
+    for cik, err in failed:
+        print(f"  failed {cik}: {err}")
+    return 1 if failed else 0
+
+
+def _print_summary(engine) -> None:
+    from sqlalchemy import func, select
+
+    from etf_assets.warehouse.tables import etf
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(etf.c.decision_source, etf.c.is_etf, func.count())
+            .where(etf.c.active.is_(True))
+            .group_by(etf.c.decision_source, etf.c.is_etf)
+        ).all()
+    print("Warehouse now holds (active share classes in `etf`):")
+    for source, is_etf, n in sorted(rows):
+        print(f"  {n:>6} {'ETF' if is_etf else 'not ETF'} by {source}")
+
+
+def ui(port: int) -> int:
+    home = settings.ensure_dagster_home()
+    print(f"Dagster home: {home}", flush=True)
+    os.execvp("dagster", ["dagster", "dev", "-m", "etf_assets.definitions", "-p", str(port)])
+    return 0  # not reached
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="etf-pipeline", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    ra = sub.add_parser("run-all", help="discover ETFs and process every (or N) trust CIK")
+    ra.add_argument("--limit", type=int, default=None, metavar="N",
+                    help="process only the first N trust CIKs (alphabetical)")
+    u = sub.add_parser("ui", help="start the Dagster web UI on the same DAGSTER_HOME")
+    u.add_argument("--port", type=int, default=3000)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "run-all":
+        return run_all(args.limit)
+    if args.command == "ui":
+        return ui(args.port)
+    return _fail(f"unknown command {args.command}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

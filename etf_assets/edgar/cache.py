@@ -1,0 +1,65 @@
+"""On-disk HTTP body cache with two lifetimes.
+
+`/Archives/edgar/data/...` documents never change once accepted, so they are kept
+forever (shared by every process and run; that is most of our traffic on a re-run).
+Everything else (submissions JSON, daily/full indexes, ticker files) changes and is
+kept only `ttl_seconds`; `clear_disposable()` drops it (the seed's "clear the cache
+after each CIK" applies to this part only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+IMMUTABLE_PREFIX = "/Archives/edgar/data/"
+
+
+def is_immutable(path: str) -> bool:
+    return path.startswith(IMMUTABLE_PREFIX)
+
+
+class BodyCache:
+    def __init__(self, root: str | os.PathLike[str], ttl_seconds: float = 60.0) -> None:
+        self.root = Path(root)
+        self.ttl_seconds = ttl_seconds
+
+    def _file(self, path: str) -> Path:
+        if is_immutable(path):
+            # Keep the EDGAR layout: easy to inspect, and one folder per CIK.
+            rel = path.lstrip("/").replace("..", "_")
+            return self.root / "archives" / rel
+        digest = hashlib.sha256(path.encode()).hexdigest()[:32]
+        return self.root / "disposable" / digest
+
+    def get(self, path: str) -> bytes | None:
+        f = self._file(path)
+        try:
+            if not is_immutable(path):
+                if self.ttl_seconds <= 0 or time.time() - f.stat().st_mtime > self.ttl_seconds:
+                    return None
+            return f.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def put(self, path: str, body: bytes) -> None:
+        if not is_immutable(path) and self.ttl_seconds <= 0:
+            return
+        f = self._file(path)
+        f.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename: a reader in another process never sees half a document.
+        fd, tmp = tempfile.mkstemp(dir=f.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(body)
+            os.replace(tmp, f)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def clear_disposable(self) -> None:
+        shutil.rmtree(self.root / "disposable", ignore_errors=True)

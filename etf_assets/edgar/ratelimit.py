@@ -1,0 +1,185 @@
+"""A request budget shared by every process that talks to SEC.
+
+SEC allows 10 requests/s per client, summed over everything we run. Dagster executes
+steps and runs in separate processes, so the in-process limiter edgartools ships
+cannot see the other processes. Both limiters here keep the state outside the process:
+
+* `FileRateLimiter`: a few bytes in a file guarded by `fcntl.flock` (one machine).
+* `RedisRateLimiter`: the same algorithm as a Lua script on Redis (several machines).
+
+The algorithm is GCRA-style spacing: each request reserves the next free slot, slots
+are 1/rate apart. Unlike a windowed bucket (pyrate-limiter's), it never sends a burst,
+so a sliding one-second window on SEC's side sees at most ceil(rate) requests even
+when arrival times jitter by a few milliseconds; the fake EDGAR's sliding-window
+count verifies this in the test suite.
+
+Both limiters also hold the shared *pause*: after a 429 (or SEC's "Request Rate
+Threshold Exceeded" 403) every process stops sending until the pause ends.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import struct
+import time
+from pathlib import Path
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+_STATE = struct.Struct("<dd")  # next free slot, paused-until (unix seconds)
+
+
+class RateLimiter(Protocol):
+    rate: float
+
+    def acquire(self) -> float:
+        """Block until this process may send one request; return seconds waited."""
+
+    def pause(self, seconds: float) -> float:
+        """Stop all traffic (every process) for `seconds`; return the resume time."""
+
+    def paused_until(self) -> float:
+        """Unix time until which traffic is paused (0 when not paused)."""
+
+
+class FileRateLimiter:
+    """Machine-wide limiter: state in a small file, critical section under flock."""
+
+    def __init__(self, path: str | os.PathLike[str], rate: float) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.path = Path(path)
+        self.rate = rate
+        self.interval = 1.0 / rate
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def _locked(self):
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return fd
+
+    @staticmethod
+    def _read(fd: int) -> tuple[float, float]:
+        raw = os.pread(fd, _STATE.size, 0)
+        return _STATE.unpack(raw) if len(raw) == _STATE.size else (0.0, 0.0)
+
+    @staticmethod
+    def _release(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+    def acquire(self) -> float:
+        waited = 0.0
+        announced = False
+        while True:
+            fd = self._locked()
+            try:
+                next_slot, paused = self._read(fd)
+                now = time.time()
+                if paused > now:
+                    wait = paused - now
+                else:
+                    slot = max(now, next_slot)
+                    os.pwrite(fd, _STATE.pack(slot + self.interval, paused), 0)
+                    wait = slot - now
+                    paused = 0.0
+            finally:
+                self._release(fd)
+            if paused:
+                if not announced:
+                    log.warning("SEC traffic paused for another %.0f s (rate limit)", wait)
+                    announced = True
+                # Sleep in short steps so a pause shortened by another process is seen.
+                step = min(wait, 1.0)
+                time.sleep(step)
+                waited += step
+                continue
+            if wait > 0:
+                time.sleep(wait)
+            return waited + max(wait, 0.0)
+
+    def pause(self, seconds: float) -> float:
+        fd = self._locked()
+        try:
+            next_slot, paused = self._read(fd)
+            until = max(paused, time.time() + seconds)
+            os.pwrite(fd, _STATE.pack(next_slot, until), 0)
+            return until
+        finally:
+            self._release(fd)
+
+    def paused_until(self) -> float:
+        fd = self._locked()
+        try:
+            return self._read(fd)[1]
+        finally:
+            self._release(fd)
+
+
+_ACQUIRE_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+if paused > now then return {'p', tostring(paused - now)} end
+local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, nxt)
+redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'EX', 3600)
+return {'s', tostring(slot - now)}
+"""
+
+_PAUSE_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
+local untl = math.max(paused, now + tonumber(ARGV[1]))
+redis.call('SET', KEYS[1], tostring(untl), 'EX', math.ceil(tonumber(ARGV[1])) + 60)
+return {tostring(untl - now), tostring(t[1] + t[2] / 1000000)}
+"""
+
+
+class RedisRateLimiter:
+    """Limiter for several machines: same spacing algorithm, Redis' clock, atomic Lua."""
+
+    def __init__(self, url: str, rate: float, namespace: str = "etf-pipeline:sec") -> None:
+        import redis  # imported here: only needed when configured
+
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.rate = rate
+        self.interval = 1.0 / rate
+        self._redis = redis.Redis.from_url(url)
+        self._keys = [f"{namespace}:next", f"{namespace}:paused"]
+        self._acquire = self._redis.register_script(_ACQUIRE_LUA)
+        self._pause = self._redis.register_script(_PAUSE_LUA)
+
+    def acquire(self) -> float:
+        waited = 0.0
+        while True:
+            kind, value = self._acquire(keys=self._keys, args=[self.interval])
+            wait = float(value)
+            if kind == b"p":
+                step = min(wait, 1.0)
+                time.sleep(step)
+                waited += step
+                continue
+            if wait > 0:
+                time.sleep(wait)
+            return waited + wait
+
+    def pause(self, seconds: float) -> float:
+        remaining, _ = self._pause(keys=self._keys[1:], args=[seconds])
+        return time.time() + float(remaining)
+
+    def paused_until(self) -> float:
+        raw = self._redis.get(self._keys[1])
+        return float(raw) if raw else 0.0
+
+
+def make_rate_limiter(url: str, rate: float) -> RateLimiter:
+    """`redis://...` -> RedisRateLimiter; anything else is a state-file path."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisRateLimiter(url, rate)
+    return FileRateLimiter(url.removeprefix("file://"), rate)

@@ -1,0 +1,37 @@
+"""The SEC client as a Dagster resource (configured from the environment by default)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from dagster import ConfigurableResource, InitResourceContext
+from pydantic import PrivateAttr
+
+from etf_assets.edgar.client import SecClient
+
+
+class SecClientResource(ConfigurableResource):
+    """Every field left unset falls back to its environment variable (README, Configuration)."""
+
+    user_agent: Optional[str] = None
+    base_url: Optional[str] = None
+    data_url: Optional[str] = None
+    requests_per_second: Optional[float] = None
+    rate_limit_url: Optional[str] = None
+    cache_dir: Optional[str] = None
+    disposable_ttl_seconds: float = 60.0
+    pause_seconds: Optional[float] = None
+    max_retries: int = 5
+    backoff_base_seconds: float = 1.0
+    timeout_seconds: float = 30.0
+
+    _client: Optional[SecClient] = PrivateAttr(default=None)
+
+    def get_client(self) -> SecClient:
+        if self._client is None:
+            self._client = SecClient.from_env(**self.model_dump(exclude_none=True))
+        return self._client
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        if self._client is not None:
+            self._client.close()

@@ -1,0 +1,121 @@
+"""ETF universe assets: the SEC ticker file (cheap, one request) and per-trust N-CEN."""
+
+import hashlib
+from datetime import datetime
+
+from dagster import (
+    AssetExecutionContext,
+    DataVersion,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from etf_assets.edgar.client import SecNotFound
+from etf_assets.edgar.resource import SecClientResource
+from etf_assets.edgar.sgml import parse_submission
+from etf_assets.edgar.submissions import latest, parse_submissions
+from etf_assets.partitions import CIK_PARTITIONS_NAME, cik_partitions
+from etf_assets.universe.parse import parse_company_tickers_mf, parse_ncen
+from etf_assets.warehouse.engine import WarehouseResource
+from etf_assets.warehouse.load import log_processing, record_filing
+from etf_assets.warehouse.universe import (
+    apply_ncen,
+    etf_ciks,
+    etf_counts_by_source,
+    load_universe,
+)
+
+NCEN_FORMS = ("N-CEN", "N-CEN/A")
+
+
+@asset(group_name="universe", kinds={"sql"})
+def etf_universe(
+    context: AssetExecutionContext, sec: SecClientResource, warehouse: WarehouseResource
+) -> MaterializeResult:
+    """Every fund class SEC lists (company_tickers_mf.json) into trust/series/share_class;
+    ETF candidates by ticker shape into `etf`; one dynamic partition per ETF trust."""
+    client = sec.get_client()
+    classes = parse_company_tickers_mf(client.company_tickers_mf())
+    now = datetime.now()
+    with warehouse.get_engine().begin() as conn:
+        stats = load_universe(conn, classes, now)
+        ciks = etf_ciks(conn)
+        by_source = etf_counts_by_source(conn)
+    existing = set(context.instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
+    added = [c for c in ciks if c not in existing]
+    if added:
+        context.instance.add_dynamic_partitions(CIK_PARTITIONS_NAME, added)
+    context.log.info("%d classes, %d trusts, %d ETF trusts (%d new partitions)",
+                     stats.classes_read, stats.trusts, len(ciks), len(added))
+    return MaterializeResult(metadata={
+        "classes_read": stats.classes_read,
+        "trusts": stats.trusts,
+        "series": stats.series,
+        "etf_trusts": len(ciks),
+        "etf_classes_by_source": MetadataValue.json(by_source),
+        "etf_classes_ncen": by_source.get("ncen", 0),
+        "etf_classes_ticker_shape": by_source.get("ticker_shape", 0),
+        "partitions_added": len(added),
+        "deactivated": MetadataValue.json(dict(stats.deactivated)),
+        **client.stats.as_metadata(),
+    })
+
+
+@asset(group_name="universe", partitions_def=cik_partitions, deps=[etf_universe],
+       kinds={"sql"})
+def etf_classification(
+    context: AssetExecutionContext, sec: SecClientResource, warehouse: WarehouseResource
+) -> MaterializeResult:
+    """The trust's latest N-CEN decides, per series, which classes are ETFs; names come
+    from its SGML header. Two requests: submissions JSON, then the (cached) .txt."""
+    cik = context.partition_key
+    client = sec.get_client()
+    try:
+        filings = parse_submissions(client.submissions(cik), cik)
+    except SecNotFound:
+        filings = []
+    ncen = latest(filings, NCEN_FORMS)
+    if ncen is None:
+        context.log.warning("CIK %s has no N-CEN on EDGAR: ticker-shape decisions stay", cik)
+        return MaterializeResult(
+            metadata={"ncen_accession": None, "decision": "ticker_shape (no N-CEN)",
+                      **client.stats.as_metadata()},
+            data_version=DataVersion("no-ncen"),
+        )
+    txt = client.filing_text(cik, ncen.accession_number)
+    sub = parse_submission(txt)
+    primary = sub.document(ncen.primary_document or "primary_doc.xml") or sub.document(
+        "primary_doc.xml")
+    if primary is None:
+        raise ValueError(f"{ncen.accession_number}: N-CEN has no primary_doc.xml")
+    report = parse_ncen(primary)
+    now = datetime.now()
+    with warehouse.get_engine().begin() as conn:
+        stats = apply_ncen(conn, cik, sub, report, now)
+        record_filing(conn, {
+            "accession_number": sub.accession_number, "cik": cik, "form": sub.form,
+            "filing_date": sub.filing_date, "report_date": sub.period,
+            "acceptance_datetime": sub.acceptance_datetime,
+            "url": client.www(f"/Archives/edgar/data/{int(cik)}/"
+                              f"{sub.accession_number.replace('-', '')}/"
+                              f"{sub.accession_number}.txt"),
+            "sha256": hashlib.sha256(txt).hexdigest(), "parsed_at": now,
+        })
+        log_processing(conn, cik, "ncen", ncen.filing_date, now)
+    return MaterializeResult(
+        metadata={
+            "ncen_accession": ncen.accession_number,
+            "ncen_filing_date": ncen.filing_date.isoformat(),
+            "latest_filing_date_seen": ncen.filing_date.isoformat(),
+            "trust_name": sub.company_name,
+            "series_in_ncen": stats.series_in_ncen,
+            "etf_series": stats.etf_series,
+            "non_etf_series": stats.non_etf_series,
+            "etf_classes": stats.etf_classes,
+            "ticker_candidates_rejected_by_ncen": stats.rejected_candidates,
+            "series_decided_by_ticker_shape_only": stats.series_not_in_ncen,
+            **client.stats.as_metadata(),
+        },
+        data_version=DataVersion(f"{ncen.filing_date.isoformat()}|{ncen.accession_number}"),
+    )

@@ -1,0 +1,90 @@
+"""Test harness: no internet, an isolated data dir per test, and a local fake EDGAR."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+from etf_assets_tests.fake_edgar.build import build_corpus
+from etf_assets_tests.fake_edgar.server import FakeEdgar
+
+USER_AGENT = "ETF Platform Tests tests@example.com"
+
+
+class NetworkGuardError(RuntimeError):
+    pass
+
+
+def _is_loopback(address) -> bool:
+    host = address[0] if isinstance(address, tuple) else address
+    if not isinstance(host, str):
+        return True  # AF_UNIX paths (PostgreSQL socket) and similar
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False  # a hostname that is not localhost: would need DNS, i.e. the internet
+
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _guarded(real):
+    def connect(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
+            raise NetworkGuardError(f"test tried to reach {address!r}: tests never leave loopback")
+        return real(self, address)
+    return connect
+
+
+@pytest.fixture(autouse=True, scope="session")
+def network_guard() -> Iterator[None]:
+    """Any connection to a non-loopback address fails the test (sec.gov included)."""
+    socket.socket.connect = _guarded(_real_connect)
+    socket.socket.connect_ex = _guarded(_real_connect_ex)
+    yield
+    socket.socket.connect = _real_connect
+    socket.socket.connect_ex = _real_connect_ex
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch) -> None:
+    """Each test gets its own data dir, Dagster home and rate-limit state, and never
+    inherits the developer's SEC settings."""
+    for var in ("SEC_USER_AGENT", "EDGAR_BASE_URL", "EDGAR_DATA_URL", "ETF_WAREHOUSE_URL",
+                "ETF_CACHE_DIR", "ETF_RATE_LIMIT_URL", "SEC_REQUESTS_PER_SECOND",
+                "SEC_RATE_LIMIT_PAUSE_SECONDS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("ETF_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster-home"))
+    # Point edgartools (if anything imports its network layer) at nowhere routable.
+    monkeypatch.setenv("EDGAR_IDENTITY", USER_AGENT)
+
+
+def start_fake(**corpus_kwargs) -> FakeEdgar:
+    return FakeEdgar(build_corpus(**corpus_kwargs)).start()
+
+
+@pytest.fixture
+def fake_edgar() -> Iterator[FakeEdgar]:
+    """Real tickers file + real filings + 3 small generated trusts."""
+    edgar = start_fake(generated_trusts=3)
+    yield edgar
+    edgar.stop()
+
+
+@pytest.fixture
+def sec_env(monkeypatch):
+    """Point the pipeline at a fake EDGAR with a declared User-Agent; returns a setter."""
+    def point(edgar: FakeEdgar) -> FakeEdgar:
+        monkeypatch.setenv("SEC_USER_AGENT", USER_AGENT)
+        monkeypatch.setenv("EDGAR_BASE_URL", edgar.url)
+        monkeypatch.setenv("EDGAR_DATA_URL", edgar.url)
+        monkeypatch.setenv("SEC_RATE_LIMIT_PAUSE_SECONDS", "1")
+        return edgar
+    return point

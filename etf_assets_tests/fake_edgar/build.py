@@ -1,0 +1,191 @@
+"""Build the fake EDGAR's corpus: real fixture filings plus generated trusts.
+
+Real documents (etf_assets_tests/fixtures/sec, see PROVENANCE.md):
+  * company_tickers_mf.json (2025-09, 28,553 classes), merged with the generated trusts;
+  * AB Active ETFs' N-CEN full submission (CIK 1496608, 0001410368-26-010918), verbatim;
+  * Global X DAX Germany ETF's NPORT-P primary document (CIK 1432353). The fixture's
+    accession is unknown, so the fake files it under a made-up accession of the
+    fake filer agent 0009999999 (never a real accession).
+
+Generated trusts get CIKs 101, 102, ... (below every CIK in company_tickers_mf, so
+`run-all --limit N` reaches them first). Trust i has `series_per_trust` ETF series;
+every third trust also has a mutual-fund series (5-letter tickers ending in X), and
+every fourth trust has a series with an ETF-shaped ticker that its N-CEN says is not
+an ETF (N-CEN outranks the ticker shape).
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import partial
+from pathlib import Path
+
+from etf_assets_tests.fake_edgar.corpus import Corpus, FakeFiling
+from etf_assets_tests.fake_edgar.generate import generate_ncen_xml, generate_nport_xml
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sec"
+FAKE_AGENT = "0009999999"
+FIRST_GENERATED_CIK = 101
+
+AB_ACTIVE_CIK = 1496608
+AB_ACTIVE_NCEN = "0001410368-26-010918"
+GLOBALX_CIK = 1432353
+GLOBALX_DAX_SERIES = "S000063351"
+
+
+def fixture_path(rel: str) -> Path:
+    return FIXTURES / rel
+
+
+@dataclass
+class GeneratedSeries:
+    series_id: str
+    name: str
+    is_etf: bool
+    classes: list[dict]
+    exchange: str | None = None
+
+
+def _ticker(n: int, length: int = 4) -> str:
+    """Deterministic ETF-shaped ticker: letters, never ending in X (mutual-fund shape)."""
+    last_letters = string.ascii_uppercase.replace("X", "")
+    n, r = divmod(n, len(last_letters))
+    out = last_letters[r]
+    for _ in range(length - 1):
+        n, r = divmod(n, 26)
+        out = string.ascii_uppercase[r] + out
+    return out
+
+
+def generated_trust(i: int, series_per_trust: int) -> tuple[int, str, list[GeneratedSeries]]:
+    cik = FIRST_GENERATED_CIK + i
+    name = f"Fakeshares Trust {i + 1:03d}"
+    series: list[GeneratedSeries] = []
+    for j in range(series_per_trust):
+        sid = f"S9{i:04d}{j:03d}"
+        cid = f"C9{i:04d}{j:03d}0"
+        series.append(GeneratedSeries(
+            sid, f"Fakeshares {_ticker(i * 50 + j)} ETF", True,
+            [{"class_id": cid, "name": f"Fakeshares {_ticker(i * 50 + j)} ETF",
+              "ticker": _ticker(i * 50 + j)}],
+            exchange=["ARCX", "XNAS", "BATS"][(i + j) % 3],
+        ))
+    if i % 3 == 2:  # a mutual-fund series: two classes with 5-letter X tickers
+        sid = f"S9{i:04d}900"
+        series.append(GeneratedSeries(
+            sid, f"Fakeshares Income Fund {i}", False,
+            [{"class_id": f"C9{i:04d}9001", "name": "Investor", "ticker": f"FK{_ticker(i, 2)}AX"},
+             {"class_id": f"C9{i:04d}9002", "name": "Institutional",
+              "ticker": f"FK{_ticker(i, 2)}IX"}],
+        ))
+    if i % 4 == 3:  # ETF-shaped ticker, but N-CEN says it is not an ETF
+        sid = f"S9{i:04d}800"
+        series.append(GeneratedSeries(
+            sid, f"Fakeshares Interval Fund {i}", False,
+            [{"class_id": f"C9{i:04d}8001", "name": "Shares", "ticker": _ticker(i * 50 + 49)}],
+        ))
+    return cik, name, series
+
+
+class AccessionCounter:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def next(self, year: int) -> str:
+        self.n += 1
+        return f"{FAKE_AGENT}-{year % 100:02d}-{self.n:06d}"
+
+
+def add_generated_trust(corpus: Corpus, acc: AccessionCounter, i: int, *,
+                        series_per_trust: int, holdings_per_series: int,
+                        derivatives_per_series: int, seed: int) -> None:
+    cik, name, series = generated_trust(i, series_per_trust)
+    for s in series:
+        for c in s.classes:
+            corpus.tickers_mf["data"].append([cik, s.series_id, c["class_id"], c["ticker"]])
+    sgml_series = [{"series_id": s.series_id, "name": s.name, "classes": s.classes}
+                   for s in series]
+    ncen_series = [{"series_id": s.series_id, "name": s.name, "is_etf": s.is_etf,
+                    "classes": s.classes, "exchange": s.exchange} for s in series]
+    ncen_report = date(2025, 12, 31)
+    ncen_filed = date(2026, 3, 2 + i % 25)
+    corpus.add(FakeFiling(
+        cik=cik, accession=acc.next(2026), form="N-CEN", filing_date=ncen_filed,
+        report_date=ncen_report, company_name=name,
+        acceptance=datetime.combine(ncen_filed, time(16, 5)),
+        documents=[("N-CEN", "primary_doc.xml", partial(
+            generate_ncen_xml, cik=f"{cik:010d}", reg_name=name, report_date=ncen_report,
+            series=ncen_series))],
+        series=sgml_series,
+    ))
+    for report, filed in ((date(2026, 6, 30), date(2026, 8, 20 + i % 8)),
+                          (date(2026, 9, 30), date(2026, 11, 10 + i % 8))):
+        for j, s in enumerate(series):
+            corpus.add(nport_filing(
+                cik, name, acc.next(filed.year), s.series_id, s.name, s.classes,
+                report, filed, n_holdings=holdings_per_series,
+                n_derivatives=derivatives_per_series, seed=seed * 1_000_003 + i * 1009 + j,
+            ))
+
+
+def nport_filing(cik: int, trust_name: str, accession: str, series_id: str | None,
+                 series_name: str, classes: list[dict], report: date, filed: date, *,
+                 n_holdings: int, n_derivatives: int, seed: int,
+                 form: str = "NPORT-P") -> FakeFiling:
+    """A generated NPORT-P filing (tests use this to publish new filings too)."""
+    return FakeFiling(
+        cik=cik, accession=accession, form=form, filing_date=filed, report_date=report,
+        company_name=trust_name, acceptance=datetime.combine(filed, time(12, 0)),
+        documents=[(form, "primary_doc.xml", partial(
+            generate_nport_xml, cik=f"{cik:010d}", series_id=series_id,
+            series_name=series_name, reg_name=trust_name, report_date=report,
+            n_holdings=n_holdings, n_derivatives=n_derivatives, seed=seed, form=form))],
+        series=[{"series_id": series_id, "name": series_name, "classes": classes}]
+        if series_id else [],
+    )
+
+
+def add_real_filings(corpus: Corpus, acc: AccessionCounter) -> None:
+    ncen_txt = fixture_path(f"submissions_txt/{AB_ACTIVE_CIK:010d}_{AB_ACTIVE_NCEN}_N-CEN.txt")
+    ncen_doc = fixture_path(f"ncen/{AB_ACTIVE_CIK:010d}_{AB_ACTIVE_NCEN}_N-CEN_primary_doc.xml")
+    corpus.add(FakeFiling(
+        cik=AB_ACTIVE_CIK, accession=AB_ACTIVE_NCEN, form="N-CEN",
+        filing_date=date(2026, 2, 12), report_date=date(2025, 11, 30),
+        company_name="AB Active ETFs, Inc.", acceptance=datetime(2026, 2, 12, 11, 9, 58),
+        documents=[("N-CEN", "primary_doc.xml", ncen_doc.read_bytes)],
+        full_text=ncen_txt.read_bytes,
+    ))
+    dax = fixture_path("nport/0001432353_GlobalX_DAX_Germany_ETF_NPORT-P_2024-01-31.xml")
+    corpus.add(FakeFiling(
+        cik=GLOBALX_CIK, accession=acc.next(2024), form="NPORT-P",
+        filing_date=date(2024, 3, 27), report_date=date(2024, 1, 31),
+        company_name="Global X Funds", acceptance=datetime(2024, 3, 27, 10, 0),
+        documents=[("NPORT-P", "primary_doc.xml", dax.read_bytes)],
+        series=[{"series_id": GLOBALX_DAX_SERIES, "name": "Global X DAX Germany ETF",
+                 "classes": [{"class_id": "C000205374", "name": "Global X DAX Germany ETF",
+                              "ticker": "DAX"}]}],
+    ))
+
+
+def build_corpus(*, real_tickers: bool = True, real_filings: bool = True,
+                 generated_trusts: int = 5, series_per_trust: int = 2,
+                 holdings_per_series: int = 25, derivatives_per_series: int = 2,
+                 seed: int = 42, today: date = date(2026, 11, 20)) -> Corpus:
+    if real_tickers:
+        tickers = json.loads(fixture_path("tickers/company_tickers_mf_2025-09.json").read_bytes())
+    else:
+        tickers = {"fields": ["cik", "seriesId", "classId", "symbol"], "data": []}
+    corpus = Corpus(tickers_mf=tickers, today=today)
+    acc = AccessionCounter()
+    if real_filings:
+        add_real_filings(corpus, acc)
+    for i in range(generated_trusts):
+        add_generated_trust(corpus, acc, i, series_per_trust=series_per_trust,
+                            holdings_per_series=holdings_per_series,
+                            derivatives_per_series=derivatives_per_series, seed=seed)
+    corpus.tickers_mf["data"].sort(key=lambda r: (r[0], r[1] or "", r[2] or ""))
+    corpus.accessions = acc  # so tests can publish more filings with fresh accessions
+    return corpus
