@@ -28,6 +28,9 @@ DEFAULT_PAUSE_SECONDS = 600.0
 DATA_DIR_VAR = "ETF_DATA_DIR"
 WAREHOUSE_URL_VAR = "ETF_WAREHOUSE_URL"
 CACHE_DIR_VAR = "ETF_CACHE_DIR"
+# Submissions JSON, indexes and ticker files change; keep them this long at most.
+CACHE_TTL_VAR = "ETF_CACHE_TTL_SECONDS"
+DEFAULT_CACHE_TTL = 60.0
 DAGSTER_HOME_VAR = "DAGSTER_HOME"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +55,10 @@ def warehouse_url() -> str:
 def cache_dir() -> Path:
     raw = os.environ.get(CACHE_DIR_VAR)
     return Path(raw).expanduser().resolve() if raw else data_dir() / "sec-cache"
+
+
+def cache_ttl_seconds() -> float:
+    return float(os.environ.get(CACHE_TTL_VAR, DEFAULT_CACHE_TTL))
 
 
 def rate_limit_url() -> str:

@@ -58,7 +58,7 @@ def isolated_env(tmp_path, monkeypatch) -> None:
     inherits the developer's SEC settings."""
     for var in ("SEC_USER_AGENT", "EDGAR_BASE_URL", "EDGAR_DATA_URL", "ETF_WAREHOUSE_URL",
                 "ETF_CACHE_DIR", "ETF_RATE_LIMIT_URL", "SEC_REQUESTS_PER_SECOND",
-                "SEC_RATE_LIMIT_PAUSE_SECONDS"):
+                "SEC_RATE_LIMIT_PAUSE_SECONDS", "ETF_CACHE_TTL_SECONDS"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("ETF_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster-home"))
@@ -86,5 +86,6 @@ def sec_env(monkeypatch):
         monkeypatch.setenv("EDGAR_BASE_URL", edgar.url)
         monkeypatch.setenv("EDGAR_DATA_URL", edgar.url)
         monkeypatch.setenv("SEC_RATE_LIMIT_PAUSE_SECONDS", "1")
+        monkeypatch.setenv("ETF_CACHE_TTL_SECONDS", "0")  # tests change EDGAR under us
         return edgar
     return point

@@ -137,7 +137,7 @@ class SecClient:
         requests_per_second: float | None = None,
         rate_limit_url: str | None = None,
         cache_dir: str | None = None,
-        disposable_ttl_seconds: float = 60.0,
+        disposable_ttl_seconds: float | None = None,
         pause_seconds: float | None = None,
         **kwargs: Any,
     ) -> "SecClient":
@@ -152,7 +152,9 @@ class SecClient:
             base_url=base_url or settings.base_url(),
             data_url=data_url or settings.data_url(),
             limiter=make_rate_limiter(rate_limit_url or settings.rate_limit_url(), rate),
-            cache=BodyCache(cache_dir or settings.cache_dir(), disposable_ttl_seconds),
+            cache=BodyCache(cache_dir or settings.cache_dir(),
+                            settings.cache_ttl_seconds() if disposable_ttl_seconds is None
+                            else disposable_ttl_seconds),
             pause_seconds=settings.pause_seconds() if pause_seconds is None else pause_seconds,
             **kwargs,
         )

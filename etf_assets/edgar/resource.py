@@ -19,7 +19,7 @@ class SecClientResource(ConfigurableResource):
     requests_per_second: Optional[float] = None
     rate_limit_url: Optional[str] = None
     cache_dir: Optional[str] = None
-    disposable_ttl_seconds: float = 60.0
+    disposable_ttl_seconds: Optional[float] = None
     pause_seconds: Optional[float] = None
     max_retries: int = 5
     backoff_base_seconds: float = 1.0

@@ -58,10 +58,12 @@ def load_universe(conn: Connection, classes: Sequence[MfClass], now: datetime) -
         .values(last_seen=now, active=True)
     )
     for table in (trust, series, share_class, etf):
-        res = conn.execute(
-            update(table).where(and_(table.c.last_seen < now, table.c.active.is_(True)))
-            .values(active=False)
-        )
+        stale = and_(table.c.last_seen < now, table.c.active.is_(True))
+        if table is etf:
+            # Classes an N-CEN vouched for (possibly newer than SEC's ticker file) stay
+            # active until a later N-CEN of their trust drops them (apply_ncen).
+            stale = and_(stale, etf.c.decision_source == TICKER_SHAPE)
+        res = conn.execute(update(table).where(stale).values(active=False))
         stats.deactivated[table.name] = res.rowcount or 0
     stats.trusts, stats.series, stats.etf_candidates = (
         len(trusts), len(series_rows), len(candidates))
@@ -153,7 +155,11 @@ def apply_ncen(conn: Connection, cik: str, sub: Submission, report: NcenReport,
     upsert(conn, series, series_rows, ["name", "last_seen"])
     upsert(conn, etf, etf_rows, [
         "ticker", "series_id", "fund_name", "class_name", "issuer_name", "exchange", "is_etf",
-        "decision_source", "decided_by_accession", "last_seen"])
+        "decision_source", "decided_by_accession", "last_seen", "active"])
+    # Classes the previous N-CEN listed but this one does not: no longer vouched for.
+    conn.execute(update(etf).where(
+        etf.c.cik == cik, etf.c.decision_source == NCEN, etf.c.last_seen < now,
+        etf.c.active.is_(True)).values(active=False))
     stats.series_not_in_ncen = conn.execute(
         select(func.count(func.distinct(etf.c.series_id))).where(
             etf.c.cik == cik, etf.c.decision_source == TICKER_SHAPE)

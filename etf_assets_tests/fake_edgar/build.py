@@ -65,7 +65,7 @@ def generated_trust(i: int, series_per_trust: int) -> tuple[int, str, list[Gener
     name = f"Fakeshares Trust {i + 1:03d}"
     series: list[GeneratedSeries] = []
     for j in range(series_per_trust):
-        sid = f"S9{i:04d}{j:03d}"
+        sid = f"S9{i:05d}{j:03d}"
         cid = f"C9{i:04d}{j:03d}0"
         series.append(GeneratedSeries(
             sid, f"Fakeshares {_ticker(i * 50 + j)} ETF", True,
@@ -74,7 +74,7 @@ def generated_trust(i: int, series_per_trust: int) -> tuple[int, str, list[Gener
             exchange=["ARCX", "XNAS", "BATS"][(i + j) % 3],
         ))
     if i % 3 == 2:  # a mutual-fund series: two classes with 5-letter X tickers
-        sid = f"S9{i:04d}900"
+        sid = f"S9{i:05d}900"
         series.append(GeneratedSeries(
             sid, f"Fakeshares Income Fund {i}", False,
             [{"class_id": f"C9{i:04d}9001", "name": "Investor", "ticker": f"FK{_ticker(i, 2)}AX"},
@@ -82,7 +82,7 @@ def generated_trust(i: int, series_per_trust: int) -> tuple[int, str, list[Gener
               "ticker": f"FK{_ticker(i, 2)}IX"}],
         ))
     if i % 4 == 3:  # ETF-shaped ticker, but N-CEN says it is not an ETF
-        sid = f"S9{i:04d}800"
+        sid = f"S9{i:05d}800"
         series.append(GeneratedSeries(
             sid, f"Fakeshares Interval Fund {i}", False,
             [{"class_id": f"C9{i:04d}8001", "name": "Shares", "ticker": _ticker(i * 50 + 49)}],
@@ -142,7 +142,8 @@ def nport_filing(cik: int, trust_name: str, accession: str, series_id: str | Non
         documents=[(form, "primary_doc.xml", partial(
             generate_nport_xml, cik=f"{cik:010d}", series_id=series_id,
             series_name=series_name, reg_name=trust_name, report_date=report,
-            n_holdings=n_holdings, n_derivatives=n_derivatives, seed=seed, form=form))],
+            n_holdings=n_holdings, n_derivatives=n_derivatives, seed=seed, form=form,
+            class_ids=[c["class_id"] for c in classes] or None))],
         series=[{"series_id": series_id, "name": series_name, "classes": classes}]
         if series_id else [],
     )

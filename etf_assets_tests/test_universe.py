@@ -1,0 +1,142 @@
+"""ETF universe: the real ticker file and the real AB Active N-CEN, through Dagster."""
+
+from __future__ import annotations
+
+import json
+
+from dagster import DagsterInstance, materialize
+from sqlalchemy import func, select
+
+from etf_assets.definitions import RESOURCES
+from etf_assets.partitions import CIK_PARTITIONS_NAME
+from etf_assets.universe.assets import etf_classification, etf_universe
+from etf_assets.universe.parse import is_etf_ticker_shape, parse_ncen
+from etf_assets.warehouse.engine import make_engine
+from etf_assets.warehouse.tables import etf, series, share_class, trust
+from etf_assets_tests.conftest import start_fake
+from etf_assets_tests.fake_edgar.build import fixture_path
+
+AB_ACTIVE = "0001496608"
+
+
+def _md(result, asset, partition=None) -> dict:
+    mats = [m for m in result.asset_materializations_for_node(asset.key.path[-1])
+            if partition is None or m.partition == partition]
+    return {k: v.value for k, v in mats[0].metadata.items()}
+
+
+def test_ticker_shape_rule():
+    assert not is_etf_ticker_shape("LACAX")  # 5 letters ending in X: mutual fund
+    assert is_etf_ticker_shape("TAFI") and is_etf_ticker_shape("FWD")
+    assert is_etf_ticker_shape("ABCDE")  # 5 letters not ending in X
+    assert not is_etf_ticker_shape(None)
+
+
+def test_parse_ncen_ab_active():
+    """N-CEN 0001410368-26-010918 (AB Active ETFs): 22 series, all Exchange-Traded Funds."""
+    report = parse_ncen(fixture_path(
+        "ncen/0001496608_0001410368-26-010918_N-CEN_primary_doc.xml").read_bytes())
+    assert len(report.series) == 22
+    assert all(s.is_etf for s in report.series.values())
+    cam = report.series["S000093944"]
+    assert cam.name == "AB California Intermediate Municipal ETF"
+    assert cam.exchanges == (("ARCX", "CAM"),)
+    assert report.series["S000082566"].exchanges == (("XNAS", "BUFC"),)
+
+
+def test_universe_from_real_ticker_file_and_ab_active_ncen(sec_env):
+    """company_tickers_mf.json (2025-09, 28,553 classes) and AB Active's N-CEN
+    0001410368-26-010918, served by the fake EDGAR, materialized through Dagster."""
+    raw = json.loads(fixture_path("tickers/company_tickers_mf_2025-09.json").read_bytes())
+    # SEC's file has lowercase tickers ("elfnx"): shape is judged on the upper-cased symbol.
+    tickers = [(r[3] or "").strip().upper() for r in raw["data"]]
+    expected_candidates = sum(
+        1 for t in tickers if t and not (len(t) == 5 and t.isalpha() and t.endswith("X")))
+    with start_fake(generated_trusts=0) as edgar:
+        sec_env(edgar)
+        resources = RESOURCES
+        instance = DagsterInstance.ephemeral()
+        result = materialize([etf_universe], instance=instance, resources=resources)
+        md = _md(result, etf_universe)
+        assert md["classes_read"] == len(raw["data"]) == 28_553
+        assert md["trusts"] == len({r[0] for r in raw["data"]})
+        assert md["etf_classes_ticker_shape"] == expected_candidates
+        assert md["etf_classes_ncen"] == 0
+        assert md["sec_requests_other"] == 1  # one request for the whole universe
+        partitions = instance.get_dynamic_partitions(CIK_PARTITIONS_NAME)
+        assert AB_ACTIVE in partitions and "0001432353" in partitions  # Global X (DAX)
+        assert md["partitions_added"] == len(partitions)
+
+        result = materialize([etf_classification], instance=instance, resources=resources,
+                             partition_key=AB_ACTIVE)
+        cmd = _md(result, etf_classification, AB_ACTIVE)
+        assert cmd["ncen_accession"] == "0001410368-26-010918"
+        assert cmd["etf_series"] == 22 and cmd["non_etf_series"] == 0
+        assert cmd["sec_requests_submissions"] == 1 and cmd["sec_requests_document"] == 1
+
+        engine = make_engine()
+        with engine.connect() as conn:
+            ab = conn.execute(select(etf).where(etf.c.cik == AB_ACTIVE)).mappings().all()
+            assert len({r["series_id"] for r in ab}) == 22
+            assert all(r["is_etf"] and r["decision_source"] == "ncen" for r in ab)
+            tafi = next(r for r in ab if r["ticker"] == "TAFI")
+            assert tafi["fund_name"] == "AB Tax-Aware Short Duration Municipal ETF"
+            assert tafi["issuer_name"] == "AB Active ETFs, Inc."
+            assert tafi["class_id"] == "C000237018"
+            cam = next(r for r in ab if r["ticker"] == "CAM")
+            assert cam["exchange"] == "ARCX"
+            assert conn.execute(select(trust.c.name).where(trust.c.cik == AB_ACTIVE)
+                                ).scalar_one() == "AB Active ETFs, Inc."
+            # A known mutual-fund class (CIK 2110, LACAX) is not an ETF.
+            assert conn.execute(select(share_class.c.ticker).where(
+                share_class.c.class_id == "C000024954")).scalar_one() == "LACAX"
+            assert conn.execute(select(func.count()).select_from(etf).where(
+                etf.c.class_id == "C000024954", etf.c.is_etf.is_(True))).scalar_one() == 0
+            assert conn.execute(select(func.count()).select_from(share_class)
+                                ).scalar_one() == 28_553
+
+        # The universe refreshed again: no duplicates, the N-CEN decision is kept.
+        result = materialize([etf_universe], instance=instance, resources=resources)
+        assert _md(result, etf_universe)["partitions_added"] == 0
+        assert _md(result, etf_universe)["etf_classes_ncen"] == len(ab)
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(share_class)
+                                ).scalar_one() == 28_553
+            assert conn.execute(select(func.count()).select_from(etf).where(
+                etf.c.cik == AB_ACTIVE, etf.c.decision_source == "ncen")).scalar_one() == len(ab)
+
+
+def test_ncen_overrules_ticker_shape_and_missing_trust_is_kept(sec_env):
+    """Generated trust 004 (CIK 104) has an ETF-shaped ticker on a series its N-CEN calls
+    'N/A'; the ticker file later drops trust 003 (CIK 103): it is marked inactive."""
+    with start_fake(generated_trusts=4, real_tickers=False, real_filings=False) as edgar:
+        sec_env(edgar)
+        resources = RESOURCES
+        instance = DagsterInstance.ephemeral()
+        materialize([etf_universe], instance=instance, resources=resources)
+        result = materialize([etf_classification], instance=instance, resources=resources,
+                             partition_key="0000000104")
+        md = _md(result, etf_classification, "0000000104")
+        assert md["ticker_candidates_rejected_by_ncen"] == 1
+        materialize([etf_classification], instance=instance, resources=resources,
+                     partition_key="0000000103")
+        engine = make_engine()
+        with engine.connect() as conn:
+            row = conn.execute(select(etf).where(etf.c.series_id == "S900003800")
+                               ).mappings().one()
+            assert row["is_etf"] is False and row["decision_source"] == "ncen"
+            # trust 003's mutual-fund series was never a candidate; N-CEN says not ETF
+            mf = conn.execute(select(etf.c.is_etf).where(etf.c.series_id == "S900002900")
+                              ).scalars().all()
+            assert mf and not any(mf)
+
+        edgar.corpus.tickers_mf["data"] = [r for r in edgar.corpus.tickers_mf["data"]
+                                           if r[0] != 103]
+        result = materialize([etf_universe], instance=instance, resources=resources)
+        assert _md(result, etf_universe)["deactivated"]["trust"] == 1
+        with engine.connect() as conn:
+            assert conn.execute(select(trust.c.active).where(trust.c.cik == "0000000103")
+                                ).scalar_one() is False
+            assert conn.execute(select(func.count()).select_from(series).where(
+                series.c.cik == "0000000103")).scalar_one() > 0  # never deleted
+        assert "0000000103" in instance.get_dynamic_partitions(CIK_PARTITIONS_NAME)
