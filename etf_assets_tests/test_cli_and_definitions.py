@@ -1,0 +1,97 @@
+"""The CLI (run-all through the Dagster instance), the definitions, and the sensor."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster import AssetMaterialization, DagsterInstance, build_sensor_context, instance_for_test
+
+from etf_assets.cli import main
+from etf_assets.definitions import defs
+from etf_assets.partitions import CIK_PARTITIONS_NAME
+from etf_assets.universe.sensors import unclassified_trusts_sensor
+from etf_assets_tests.conftest import start_fake
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_run_all_without_user_agent_stops_before_any_request(capsys, monkeypatch):
+    with start_fake(generated_trusts=1) as edgar:
+        monkeypatch.setenv("EDGAR_BASE_URL", edgar.url)
+        monkeypatch.setenv("EDGAR_DATA_URL", edgar.url)
+        assert main(["run-all", "--limit", "1"]) == 2
+        assert "SEC_USER_AGENT" in capsys.readouterr().err
+        assert edgar.served() == []
+        monkeypatch.setenv("SEC_USER_AGENT", "no-email-here")
+        assert main(["run-all"]) == 2
+        assert edgar.served() == []
+
+
+def test_run_all_limit_processes_first_trusts_and_runs_show_in_instance(capsys, sec_env):
+    """run-all --limit 3: universe from the real ticker file plus 4 generated trusts,
+    then the three lowest CIKs (generated trusts 101-103) classified from their N-CEN."""
+    with start_fake(generated_trusts=4) as edgar:
+        sec_env(edgar)
+        assert main(["run-all", "--limit", "3"]) == 0
+        out = capsys.readouterr().out
+        assert "3 succeeded, 0 failed, 0 skipped" in out
+        for cik in ("0000000101", "0000000102", "0000000103"):
+            assert cik in out
+        assert "0000000104" not in out.split("[2/2]")[1]
+        # The runs live in the same DAGSTER_HOME the UI reads.
+        home = Path(os.environ["DAGSTER_HOME"])
+        assert (home / "dagster.yaml").exists()
+        instance = DagsterInstance.get()
+        assert len(instance.get_runs()) == 4  # universe + 3 trusts
+        assert "0000000104" in instance.get_dynamic_partitions(CIK_PARTITIONS_NAME)
+        # Requests: 1 ticker file + per trust (submissions + N-CEN .txt).
+        paths = [r.path for r in edgar.served()]
+        assert paths.count("/files/company_tickers_mf.json") == 1
+        assert sum(p.startswith("/submissions/") for p in paths) == 3
+        assert sum(p.startswith("/Archives/") for p in paths) == 3
+        instance.dispose()
+
+
+def test_run_all_reports_failed_trust_and_exits_nonzero(capsys, sec_env):
+    with start_fake(generated_trusts=2) as edgar:
+        sec_env(edgar)
+        # Trust 101's N-CEN becomes unreadable: that CIK fails, the next one goes on.
+        ncen = next(f for f in edgar.corpus.filings if f.cik == 101 and f.form == "N-CEN")
+        ncen.full_text = b"<SEC-DOCUMENT>garbage"
+        assert main(["run-all", "--limit", "2"]) == 1
+        out = capsys.readouterr().out
+        assert "1 succeeded, 1 failed, 0 skipped" in out
+        assert "failed 0000000101" in out
+
+
+def test_definitions_load_and_validate():
+    repo = defs.get_repository_def()
+    keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
+    assert {"etf_universe", "etf_classification"} <= keys
+    assert {s.name for s in repo.sensor_defs} >= {"unclassified_trusts_sensor"}
+    assert repo.get_schedule_def("daily_universe_refresh")
+    assert len(list(repo.asset_graph.asset_check_keys)) >= 2
+    env = {k: v for k, v in os.environ.items() if k != "SEC_USER_AGENT"}
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "dagster"), "definitions", "validate",
+         "-w", str(REPO / "workspace.yaml")],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "All code locations passed validation" in proc.stdout + proc.stderr
+
+
+def test_unclassified_trusts_sensor_requests_only_new_partitions():
+    with instance_for_test() as instance:
+        keys = [f"{i:010d}" for i in range(1, 41)]
+        instance.add_dynamic_partitions(CIK_PARTITIONS_NAME, keys)
+        for done in keys[:3]:  # already classified: never requested again
+            instance.report_runless_asset_event(
+                AssetMaterialization(asset_key="etf_classification", partition=done))
+        result = unclassified_trusts_sensor(build_sensor_context(instance=instance))
+        requested = [r.partition_key for r in result.run_requests]
+        assert requested == keys[3:28]  # bounded per tick, lowest CIKs first
+        assert {r.run_key for r in result.run_requests} == {f"classify-{k}" for k in keys[3:28]}
