@@ -134,7 +134,11 @@ def _print_summary(engine) -> None:
 def ui(port: int) -> int:
     home = settings.ensure_dagster_home()
     print(f"Dagster home: {home}", flush=True)
-    os.execvp("dagster", ["dagster", "dev", "-m", "etf_assets.definitions", "-p", str(port)])
+    # The dagster CLI installed beside this interpreter (the venv need not be activated).
+    dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
+    if not os.path.exists(dagster):
+        dagster = "dagster"
+    os.execvp(dagster, [dagster, "dev", "-m", "etf_assets.definitions", "-p", str(port)])
     return 0  # not reached
 
 
