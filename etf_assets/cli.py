@@ -2,6 +2,7 @@
 
     etf-pipeline run-all [--limit N]   discover the universe, then per trust CIK
     etf-pipeline ui [--port P]         the Dagster web UI on the same DAGSTER_HOME
+    etf-pipeline parse FILE [--json]   summarize one N-PORT document, offline
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ def _step_error(result) -> str:
     return "run failed"
 
 
-def _metadata(result, asset_key, partition: str | None = None) -> dict:
-    for m in result.asset_materializations_for_node(asset_key.path[-1]):
-        if partition is None or m.partition == partition:
+def _metadata(result, node: str, asset_key, partition: str | None = None) -> dict:
+    for m in result.asset_materializations_for_node(node):
+        if m.asset_key == asset_key and (partition is None or m.partition == partition):
             return {k: v.value for k, v in m.metadata.items()}
     return {}
 
@@ -59,6 +60,7 @@ def run_all(limit: int | None) -> int:
 
     from etf_assets.definitions import RESOURCES
     from etf_assets.partitions import CIK_PARTITIONS_NAME
+    from etf_assets.nport.assets import nport
     from etf_assets.universe.assets import etf_classification, etf_universe
     from etf_assets.warehouse.engine import make_engine
 
@@ -74,7 +76,7 @@ def run_all(limit: int | None) -> int:
                          raise_on_error=False, tags=tags, run_config=_quiet_run_config())
     if not result.success:
         return _fail(f"universe discovery failed: {_step_error(result)}", 1)
-    md = _metadata(result, etf_universe.key)
+    md = _metadata(result, "etf_universe", etf_universe.key)
     print(f"      {md.get('classes_read')} classes, {md.get('trusts')} trusts, "
           f"{md.get('etf_trusts')} ETF trusts ({md.get('partitions_added')} new partitions)")
 
@@ -82,7 +84,7 @@ def run_all(limit: int | None) -> int:
     if limit is not None:
         ciks = ciks[:limit]
     print(f"[2/2] Processing {len(ciks)} trust(s) ...", flush=True)
-    per_cik_assets = [etf_classification]
+    per_cik_assets = [etf_classification, nport]
     cache = BodyCache(settings.cache_dir())
     succeeded, failed, skipped = [], [], []
     for i, cik in enumerate(ciks, 1):
@@ -97,16 +99,16 @@ def run_all(limit: int | None) -> int:
             print(f"  [{i}/{len(ciks)}] {cik} FAILED ({elapsed:.1f}s): {failed[-1][1]}",
                   flush=True)
             continue
-        cm = _metadata(res, etf_classification.key, cik)
-        if cm.get("ncen_accession"):
-            succeeded.append(cik)
-            print(f"  [{i}/{len(ciks)}] {cik} {cm.get('trust_name')}: N-CEN "
-                  f"{cm.get('ncen_accession')}, {cm.get('etf_series')} ETF series, "
-                  f"{cm.get('etf_classes')} ETF classes ({elapsed:.1f}s)", flush=True)
-        else:
-            skipped.append(cik)
-            print(f"  [{i}/{len(ciks)}] {cik}: no N-CEN on EDGAR, kept ticker-shape "
-                  f"decision ({elapsed:.1f}s)", flush=True)
+        cm = _metadata(res, "etf_classification", etf_classification.key, cik)
+        nm = _metadata(res, "nport", nport.keys_by_output_name["holdings"], cik)
+        ncen = (f"N-CEN {cm['ncen_accession']}, {cm.get('etf_series')} ETF series"
+                if cm.get("ncen_accession") else "no N-CEN (ticker-shape decision kept)")
+        loaded = nm.get("filings_loaded", 0)
+        line = (f"  [{i}/{len(ciks)}] {cik} {cm.get('trust_name') or ''}: {ncen}; N-PORT: "
+                f"{loaded} filing(s), {nm.get('rows_holding', 0)} holdings, "
+                f"{nm.get('rows_derivative', 0)} derivatives ({elapsed:.1f}s)")
+        print(line, flush=True)
+        (succeeded if loaded else skipped).append(cik)
     _print_summary(engine)
     print(f"{len(succeeded)} succeeded, {len(failed)} failed, {len(skipped)} skipped "
           f"(no new data) in {time.monotonic() - started:.1f}s")
@@ -118,9 +120,11 @@ def run_all(limit: int | None) -> int:
 def _print_summary(engine) -> None:
     from sqlalchemy import func, select
 
-    from etf_assets.warehouse.tables import etf
+    from etf_assets.warehouse.tables import derivative, etf, filing, holding
 
     with engine.connect() as conn:
+        totals = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                  for t in (filing, holding, derivative)}
         rows = conn.execute(
             select(etf.c.decision_source, etf.c.is_etf, func.count())
             .where(etf.c.active.is_(True))
@@ -129,6 +133,7 @@ def _print_summary(engine) -> None:
     print("Warehouse now holds (active share classes in `etf`):")
     for source, is_etf, n in sorted(rows):
         print(f"  {n:>6} {'ETF' if is_etf else 'not ETF'} by {source}")
+    print("  " + ", ".join(f"{n} {name} rows" for name, n in totals.items()))
 
 
 def ui(port: int) -> int:
@@ -142,6 +147,35 @@ def ui(port: int) -> int:
     return 0  # not reached
 
 
+def parse_file(path: str, as_json: bool) -> int:
+    """Summarize one N-PORT document (no network, no database)."""
+    import json
+
+    from etf_assets.nport.parse import NportParseError, parse_nport, summarize
+
+    try:
+        data = open(path, "rb").read()
+    except OSError as exc:
+        return _fail(f"cannot read {path}: {exc.strerror}")
+    try:
+        summary = summarize(parse_nport(data))
+    except NportParseError as exc:
+        return _fail(f"{path}: {exc}", 1)
+    if as_json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    for key, value in summary.items():
+        if key == "skipped":
+            print(f"{'skipped':<22} {len(value)}")
+            for pos, reason in value:
+                print(f"{'':<22} position {pos}: {reason}")
+        elif isinstance(value, dict):
+            print(f"{key:<22} " + ", ".join(f"{k} {v}" for k, v in value.items()))
+        else:
+            print(f"{key:<22} {value}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="etf-pipeline", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -151,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="process only the first N trust CIKs (alphabetical)")
     u = sub.add_parser("ui", help="start the Dagster web UI on the same DAGSTER_HOME")
     u.add_argument("--port", type=int, default=3000)
+    pa = sub.add_parser("parse", help="summarize one N-PORT XML document (offline)")
+    pa.add_argument("file")
+    pa.add_argument("--json", action="store_true", help="machine-readable output")
     return p
 
 
@@ -160,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_all(args.limit)
     if args.command == "ui":
         return ui(args.port)
+    if args.command == "parse":
+        return parse_file(args.file, args.json)
     return _fail(f"unknown command {args.command}")
 
 

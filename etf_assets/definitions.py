@@ -3,6 +3,7 @@
 from dagster import Definitions
 
 from etf_assets.edgar.resource import SecClientResource
+from etf_assets.nport.assets import nport
 from etf_assets.universe.assets import etf_classification, etf_universe
 from etf_assets.universe.checks import etf_series_belong_to_their_trust, etfs_found
 from etf_assets.universe.sensors import (
@@ -18,7 +19,7 @@ from etf_assets.warehouse.engine import WarehouseResource
 RESOURCES = {"sec": SecClientResource(), "warehouse": WarehouseResource()}
 
 defs = Definitions(
-    assets=[etf_universe, etf_classification],
+    assets=[etf_universe, etf_classification, nport],
     asset_checks=[etfs_found, etf_series_belong_to_their_trust],
     jobs=[universe_job, classification_job],
     schedules=[daily_universe_refresh],

@@ -5,13 +5,16 @@ from datetime import datetime
 
 from dagster import (
     AssetExecutionContext,
+    BackfillPolicy,
     DataVersion,
     MaterializeResult,
     MetadataValue,
     asset,
 )
 
-from etf_assets.edgar.client import SecNotFound
+from sqlalchemy import Engine
+
+from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.edgar.sgml import parse_submission
 from etf_assets.edgar.submissions import latest, parse_submissions
@@ -62,27 +65,19 @@ def etf_universe(
     })
 
 
-@asset(group_name="universe", partitions_def=cik_partitions, deps=[etf_universe],
-       kinds={"sql"})
-def etf_classification(
-    context: AssetExecutionContext, sec: SecClientResource, warehouse: WarehouseResource
-) -> MaterializeResult:
-    """The trust's latest N-CEN decides, per series, which classes are ETFs; names come
-    from its SGML header. Two requests: submissions JSON, then the (cached) .txt."""
-    cik = context.partition_key
-    client = sec.get_client()
+def classify_trust(cik: str, client: SecClient, engine: Engine, log) -> dict:
+    """One trust: its latest N-CEN decides, per series, which classes are ETFs; names
+    come from the SGML header. Two requests: submissions JSON, then the (cached) .txt.
+    Returns the partition's materialization metadata."""
     try:
         filings = parse_submissions(client.submissions(cik), cik)
     except SecNotFound:
         filings = []
     ncen = latest(filings, NCEN_FORMS)
     if ncen is None:
-        context.log.warning("CIK %s has no N-CEN on EDGAR: ticker-shape decisions stay", cik)
-        return MaterializeResult(
-            metadata={"ncen_accession": None, "decision": "ticker_shape (no N-CEN)",
-                      **client.stats.as_metadata()},
-            data_version=DataVersion("no-ncen"),
-        )
+        log.warning("CIK %s has no N-CEN on EDGAR: ticker-shape decisions stay", cik)
+        return {"ncen_accession": None, "decision": "ticker_shape (no N-CEN)",
+                "classification_data_version": "no-ncen"}
     txt = client.filing_text(cik, ncen.accession_number)
     sub = parse_submission(txt)
     primary = sub.document(ncen.primary_document or "primary_doc.xml") or sub.document(
@@ -91,7 +86,7 @@ def etf_classification(
         raise ValueError(f"{ncen.accession_number}: N-CEN has no primary_doc.xml")
     report = parse_ncen(primary)
     now = datetime.now()
-    with warehouse.get_engine().begin() as conn:
+    with engine.begin() as conn:
         stats = apply_ncen(conn, cik, sub, report, now)
         record_filing(conn, {
             "accession_number": sub.accession_number, "cik": cik, "form": sub.form,
@@ -103,19 +98,34 @@ def etf_classification(
             "sha256": hashlib.sha256(txt).hexdigest(), "parsed_at": now,
         })
         log_processing(conn, cik, "ncen", ncen.filing_date, now)
+    return {
+        "ncen_accession": ncen.accession_number,
+        "ncen_filing_date": ncen.filing_date.isoformat(),
+        "latest_filing_date_seen": ncen.filing_date.isoformat(),
+        "trust_name": sub.company_name,
+        "series_in_ncen": stats.series_in_ncen,
+        "etf_series": stats.etf_series,
+        "non_etf_series": stats.non_etf_series,
+        "etf_classes": stats.etf_classes,
+        "ticker_candidates_rejected_by_ncen": stats.rejected_candidates,
+        "series_decided_by_ticker_shape_only": stats.series_not_in_ncen,
+        "classification_data_version": f"{ncen.filing_date.isoformat()}|{ncen.accession_number}",
+    }
+
+
+@asset(group_name="universe", partitions_def=cik_partitions, deps=[etf_universe],
+       kinds={"sql"}, backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=10))
+def etf_classification(
+    context: AssetExecutionContext, sec: SecClientResource, warehouse: WarehouseResource
+) -> MaterializeResult:
+    """Per trust CIK: which share classes are ETFs, decided by the trust's latest N-CEN."""
+    client = sec.get_client()
+    versions = []
+    for cik in context.partition_keys:
+        md = classify_trust(cik, client, warehouse.get_engine(), context.log)
+        versions.append(md["classification_data_version"])
+        context.add_asset_metadata(md, partition_key=cik)
     return MaterializeResult(
-        metadata={
-            "ncen_accession": ncen.accession_number,
-            "ncen_filing_date": ncen.filing_date.isoformat(),
-            "latest_filing_date_seen": ncen.filing_date.isoformat(),
-            "trust_name": sub.company_name,
-            "series_in_ncen": stats.series_in_ncen,
-            "etf_series": stats.etf_series,
-            "non_etf_series": stats.non_etf_series,
-            "etf_classes": stats.etf_classes,
-            "ticker_candidates_rejected_by_ncen": stats.rejected_candidates,
-            "series_decided_by_ticker_shape_only": stats.series_not_in_ncen,
-            **client.stats.as_metadata(),
-        },
-        data_version=DataVersion(f"{ncen.filing_date.isoformat()}|{ncen.accession_number}"),
+        metadata=client.stats.as_metadata(),
+        data_version=DataVersion(versions[0]) if len(versions) == 1 else None,
     )

@@ -32,6 +32,9 @@ def make_engine(url: str | None = None) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
     else:
+        if url.startswith(("postgresql://", "postgres://")):
+            # SQLAlchemy 2.1 defaults to psycopg 3; we ship psycopg2 (COPY via copy_expert).
+            url = "postgresql+psycopg2://" + url.split("://", 1)[1]
         engine = create_engine(url, pool_pre_ping=True)
     metadata.create_all(engine)
     return engine

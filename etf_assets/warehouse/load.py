@@ -9,14 +9,18 @@ the dialect's INSERT ... ON CONFLICT (SQLite and PostgreSQL both have it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Integer, Numeric, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.types import TypeDecorator
 
-from etf_assets.warehouse.tables import filing, processing_log
+from etf_assets.warehouse.tables import NPORT_TABLES, filing, processing_log
 
 BATCH = 5_000
 
@@ -93,3 +97,223 @@ def log_processing(conn: Connection, cik: str, parser_type: str,
         set_={"last_run_at": now, "latest_filing_date_seen": seen},
     )
     conn.execute(stmt)
+
+
+# --- facts: replace-by-accession --------------------------------------------------------
+
+
+def delete_accession(conn: Connection, tables: Sequence[Table], accession: str) -> dict[str, int]:
+    """Delete one accession's rows from each table; returns rows deleted per table."""
+    out: dict[str, int] = {}
+    for table in tables:
+        result = conn.execute(table.delete().where(table.c.accession_number == accession))
+        out[table.name] = result.rowcount
+    return out
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _copy_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str).translate(
+        _COPY_ESCAPES
+    )
+
+
+def _copy_bool(value: Any) -> str:
+    return "t" if value else "f"
+
+
+def _copy_temporal(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return _copy_text(value)
+
+
+def _copy_converter(column) -> Callable[[Any], str]:
+    """Value -> PostgreSQL COPY text-format field (None is handled by the caller)."""
+    coltype = column.type
+    if isinstance(coltype, TypeDecorator):
+        coltype = coltype.impl_instance
+    if isinstance(coltype, JSON):
+        return _copy_json
+    if isinstance(coltype, Boolean):
+        return _copy_bool
+    if isinstance(coltype, (Date, DateTime)):
+        return _copy_temporal
+    if isinstance(coltype, (Numeric, Integer)):
+        return str
+    return _copy_text
+
+
+def _copy_batch(conn: Connection, table: Table, batch: Sequence[Mapping[str, Any]]) -> None:
+    """PostgreSQL COPY ... FROM STDIN (text format, NULL = \\N) on the connection's own
+    DBAPI connection, i.e. inside the caller's transaction."""
+    names = list(batch[0].keys())
+    unknown = [n for n in names if n not in table.c]
+    if unknown:
+        raise ValueError(f"{table.name}: not columns: {unknown}")
+    convs = [_copy_converter(table.c[n]) for n in names]
+    pairs = list(zip(names, convs))
+    buf = io.StringIO()
+    write = buf.write
+    for row in batch:
+        write(
+            "\t".join("\\N" if (v := row[n]) is None else conv(v) for n, conv in pairs)
+        )
+        write("\n")
+    buf.seek(0)
+    prep = conn.dialect.identifier_preparer
+    sql = (
+        f"COPY {prep.format_table(table)} ({', '.join(prep.quote(n) for n in names)}) "
+        "FROM STDIN"
+    )
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.copy_expert(sql, buf)
+    finally:
+        cursor.close()
+
+
+def _uses_copy(conn: Connection) -> bool:
+    """COPY needs psycopg2's copy_expert; other drivers get executemany."""
+    return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg2"
+
+
+def replace_filing(
+    conn: Connection,
+    *,
+    accession: str,
+    tables: Sequence[Table],
+    rows: Iterable[tuple[Table, Mapping[str, Any]]],
+    filing_row: Mapping[str, Any],
+    cik: str,
+    parser_type: str,
+    latest_filing_date_seen: date,
+    batch_size: int = BATCH,
+    on_flush: Callable[[str, int], None] | None = None,
+) -> dict[str, int]:
+    """Replace one filing's facts; run it inside the caller's transaction
+    (``with engine.begin() as conn``) so that nothing is visible until it all is.
+
+    Deletes ``accession``'s rows from every table in ``tables``, streams ``rows``
+    ((table, row dict) pairs, each dict carrying every column it sets, all dicts of a
+    table the same keys) into per-table buffers flushed every ``batch_size`` rows -
+    executemany on SQLite, ``COPY FROM STDIN`` on PostgreSQL (psycopg2) - then writes
+    the ``filing`` row and the ``processing_log``. No ORM objects; memory stays at
+    about one batch per table whatever the filing's size. ``on_flush(table_name,
+    rows_so_far)`` is called after every flush. Returns rows written per table name.
+    A row for a table outside ``tables``, or of another accession, is an error
+    (a rerun could not replace it).
+    """
+    if filing_row.get("accession_number") != accession:
+        raise ValueError(f"filing_row is for {filing_row.get('accession_number')!r}, not {accession!r}")
+    if batch_size < 1:
+        raise ValueError("batch_size must be >= 1")
+    by_name: dict[str, Table] = {}
+    for table in tables:
+        if "accession_number" not in table.c:
+            raise ValueError(f"{table.name} has no accession_number column")
+        by_name[table.name] = table
+    delete_accession(conn, tables, accession)
+
+    copy = _uses_copy(conn)
+
+    def flush(table: Table, batch: list[Mapping[str, Any]]) -> None:
+        if copy:
+            _copy_batch(conn, table, batch)
+        else:
+            conn.execute(table.insert(), batch)
+
+    buffers: dict[str, list[Mapping[str, Any]]] = {name: [] for name in by_name}
+    written = dict.fromkeys(by_name, 0)
+    for table, row in rows:
+        name = table.name
+        if by_name.get(name) is not table:
+            raise ValueError(f"row for table {name!r}, which is not among this filing's tables")
+        if row["accession_number"] != accession:
+            raise ValueError(f"{name} row of accession {row['accession_number']!r} in {accession!r}")
+        buf = buffers[name]
+        buf.append(row)
+        if len(buf) >= batch_size:
+            flush(table, buf)
+            written[name] += len(buf)
+            buffers[name] = []
+            if on_flush is not None:
+                on_flush(name, written[name])
+    for name, buf in buffers.items():
+        if buf:
+            flush(by_name[name], buf)
+            written[name] += len(buf)
+            if on_flush is not None:
+                on_flush(name, written[name])
+    buffers.clear()
+    record_filing(conn, filing_row)
+    log_processing(conn, cik, parser_type, latest_filing_date_seen)
+    return written
+
+
+def load_nport(
+    conn: Connection,
+    source: bytes | BinaryIO,
+    *,
+    accession: str,
+    filing_date: date,
+    cik: str,
+    url: str,
+    sha256: str | None = None,
+    form: str | None = None,
+    acceptance_datetime: datetime | None = None,
+    parsed_at: datetime | None = None,
+    batch_size: int = BATCH,
+    on_flush: Callable[[str, int], None] | None = None,
+) -> dict[str, int]:
+    """Stream one N-PORT primary document into the warehouse (replace-by-accession).
+
+    ``cik`` is the filer CIK (any zero padding); ``form`` defaults to the document's
+    submissionType; ``sha256`` is computed when ``source`` is bytes. Broken XML raises
+    :class:`~etf_assets.nport.parse.NportParseError`, possibly after some batches were
+    written: the caller's transaction must then roll back (``engine.begin()`` does).
+    """
+    from etf_assets.nport.parse import iter_nport
+    from etf_assets.nport.rows import filing_rows
+
+    cik10 = str(cik).strip().zfill(10)
+    if sha256 is None:
+        if not isinstance(source, (bytes, bytearray, memoryview)):
+            raise ValueError("sha256 is required when source is a file")
+        sha256 = hashlib.sha256(source).hexdigest()
+    stream = iter_nport(source)
+    header = stream.header
+    form = form or header.form
+    if not form:
+        raise ValueError(f"{accession}: no form given and the document has no submissionType")
+    filing_row = {
+        "accession_number": accession,
+        "cik": cik10,
+        "form": form,
+        "filing_date": filing_date,
+        "report_date": header.rep_pd_date,
+        "acceptance_datetime": acceptance_datetime,
+        "url": url,
+        "sha256": sha256,
+        "parsed_at": parsed_at or datetime.now(),
+    }
+    return replace_filing(
+        conn,
+        accession=accession,
+        tables=NPORT_TABLES,
+        rows=filing_rows(stream, accession=accession, filing_date=filing_date, cik=cik10),
+        filing_row=filing_row,
+        cik=cik10,
+        parser_type="nport",
+        latest_filing_date_seen=filing_date,
+        batch_size=batch_size,
+        on_flush=on_flush,
+    )

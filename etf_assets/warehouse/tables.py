@@ -112,3 +112,230 @@ processing_log = Table(
     Column("latest_filing_date_seen", Date, nullable=False),
     UniqueConstraint("cik", "parser_type", name="uq_processing_log_cik_parser"),
 )
+
+# --- N-PORT: holdings and derivatives -------------------------------------------------
+#
+# Facts of one N-PORT filing, loaded replace-by-accession (warehouse/load.py
+# replace_filing; rows built by etf_assets/nport/rows.py). Every table keys on
+# (accession_number, series_key, ...): `series_key` is the series id, or for a UIT
+# without one (SPY: seriesName "N/A", no seriesId) "CIK" + the 10-digit filer CIK.
+# Rows are never deduplicated on CUSIP: a security held in two lots is two rows.
+
+from decimal import Decimal as _Decimal  # noqa: E402
+
+from sqlalchemy import JSON, Numeric  # noqa: E402
+from sqlalchemy.types import TypeDecorator  # noqa: E402
+
+
+class _SQLiteNumeric(Numeric):
+    """NUMERIC column on SQLite with no float conversion in SQLAlchemy."""
+
+    def bind_processor(self, dialect):
+        return None
+
+    def result_processor(self, dialect, coltype):
+        return None
+
+
+class ExactDecimal(TypeDecorator):
+    """Unconstrained NUMERIC, Decimal in and out, on SQLite as well as PostgreSQL.
+
+    PostgreSQL: plain ``NUMERIC`` (no precision/scale, so nothing is ever rounded).
+    SQLite: plain ``Numeric`` would bind floats and read them back through a fixed
+    10-place format (224789032259.55 comes back as 224789032259.5499877930). Here the
+    Decimal is bound as its exact text, SQLite's NUMERIC affinity stores it as INTEGER
+    (integral values, exact to 19 digits) or REAL, and a REAL is read back through
+    ``repr`` - exact for values of up to 15 significant digits (SQLite's own limit).
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_SQLiteNumeric())
+        return dialect.type_descriptor(Numeric())
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and dialect.name == "sqlite" and isinstance(value, _Decimal):
+            return str(value)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None or isinstance(value, _Decimal):
+            return value
+        if isinstance(value, float):
+            return _Decimal(repr(value))
+        return _Decimal(value)
+
+
+AMOUNT = ExactDecimal()
+SERIES_KEY = String(16)  # S000000000, or CIK0000884394 for a UIT without a series id
+JSON_NULL = JSON(none_as_null=True)  # Python None -> SQL NULL, not the JSON 'null'
+
+nport_report = Table(
+    "nport_report",
+    metadata,
+    Column("accession_number", ACCESSION, primary_key=True),
+    Column("series_key", SERIES_KEY, primary_key=True),
+    Column("cik", CIK, nullable=False, comment="filer CIK (the partition)"),
+    Column("series_id", String(10), comment="NULL for UITs (SPY)"),
+    Column("series_name", Text),
+    Column("series_lei", Text),
+    Column("reg_cik", Text, comment="genInfo/regCik as written"),
+    Column("reg_name", Text),
+    Column("reg_file_number", Text),
+    Column("reg_lei", Text),
+    Column("form", String(20), comment="NPORT-P, NPORT-P/A, ..."),
+    Column("filing_date", Date, nullable=False),
+    Column("report_date", Date, nullable=False, comment="repPdDate: portfolio as-of date"),
+    Column("fiscal_year_end", Date, comment="repPdEnd"),
+    Column("is_final_filing", Boolean),
+    Column("class_ids", JSON_NULL, comment="JSON list of classId"),
+    Column("tot_assets", AMOUNT),
+    Column("tot_liabs", AMOUNT),
+    Column("net_assets", AMOUNT),
+    Column("positions_in_document", Integer, nullable=False, comment="invstOrSec elements"),
+    Column("rows_written", Integer, nullable=False, comment="holding rows written"),
+    Column("skipped", JSON_NULL, comment="JSON list of [position, reason]"),
+    Index("ix_nport_report_cik_report", "cik", "report_date"),
+    Index("ix_nport_report_series_report", "series_id", "report_date"),
+)
+
+holding = Table(
+    "holding",
+    metadata,
+    Column("accession_number", ACCESSION, primary_key=True),
+    Column("series_key", SERIES_KEY, primary_key=True),
+    Column("position", Integer, primary_key=True, comment="1-based invstOrSec order"),
+    Column("filing_date", Date, nullable=False),
+    Column("report_date", Date, nullable=False),
+    Column("cik", CIK, nullable=False),
+    Column("series_id", String(10)),
+    Column("name", Text),
+    Column("title", Text),
+    Column("cusip", Text, comment='"N/A" -> NULL; "000000000" kept as written'),
+    Column("isin", Text, comment="first isin of identifiers"),
+    Column("ticker", Text, comment="first ticker of identifiers"),
+    Column("lei", Text),
+    Column("balance", AMOUNT),
+    Column("units", Text),
+    Column("units_desc", Text),
+    Column("value_usd", AMOUNT),
+    Column("pct_val", AMOUNT),
+    Column("currency", Text),
+    Column("exchange_rate", AMOUNT),
+    Column("payoff_profile", Text),
+    Column("asset_category", Text),
+    Column("asset_category_desc", Text),
+    Column("issuer_category", Text),
+    Column("issuer_category_desc", Text),
+    Column("country", Text),
+    Column("other_country", Text),
+    Column("fair_value_level", Text),
+    Column("is_restricted", Boolean),
+    Column("maturity_date", Date),
+    Column("coupon_kind", Text),
+    Column("annualized_rate", AMOUNT),
+    Column("is_default", Boolean),
+    Column("interest_in_arrears", Boolean),
+    Column("is_paid_in_kind", Boolean),
+    Column("is_mandatory_convertible", Boolean),
+    Column("is_contingent_convertible", Boolean),
+    Column("is_loan_by_fund", Boolean),
+    Column("loan_value", AMOUNT),
+    Column("is_cash_collateral", Boolean),
+    Column("cash_collateral_value", AMOUNT),
+    Column("is_non_cash_collateral", Boolean),
+    Column("non_cash_collateral_value", AMOUNT),
+    Column("is_derivative", Boolean, nullable=False),
+    Column("extra", JSON_NULL, comment="JSON list of [path, raw text] the parser did not map"),
+    Index("ix_holding_cik_report", "cik", "report_date"),
+    Index("ix_holding_series_report", "series_id", "report_date"),
+    Index("ix_holding_cusip", "cusip"),
+    Index("ix_holding_isin", "isin"),
+)
+
+holding_identifier = Table(
+    "holding_identifier",
+    metadata,
+    Column("accession_number", ACCESSION, primary_key=True),
+    Column("series_key", SERIES_KEY, primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("seq", Integer, primary_key=True, comment="1-based order inside identifiers"),
+    Column("kind", Text, nullable=False, comment="element name: isin, ticker, other, ..."),
+    Column("value", Text),
+    Column("description", Text, comment="@otherDesc"),
+)
+
+derivative = Table(
+    "derivative",
+    metadata,
+    Column("accession_number", ACCESSION, primary_key=True),
+    Column("series_key", SERIES_KEY, primary_key=True),
+    Column("position", Integer, primary_key=True, comment="= its holding row's position"),
+    Column("filing_date", Date, nullable=False),
+    Column("report_date", Date, nullable=False),
+    Column("cik", CIK, nullable=False),
+    Column("series_id", String(10)),
+    Column("kind", String(16), nullable=False, comment="future|forward|swap|option|other"),
+    Column("deriv_cat", Text),
+    Column("other_desc", Text),
+    Column("counterparty_name", Text),
+    Column("counterparty_lei", Text),
+    Column("counterparties", JSON_NULL, comment='JSON list of {"name", "lei"}'),
+    Column("payoff_profile", Text),
+    Column("ref_kind", Text, comment="index | other | derivative"),
+    Column("ref_name", Text),
+    Column("ref_title", Text),
+    Column("ref_identifier", Text),
+    Column("ref_description", Text),
+    Column("ref_cusip", Text),
+    Column("ref_isin", Text),
+    Column("ref_ticker", Text),
+    Column("ref_identifiers", JSON_NULL, comment='JSON list of {"kind", "value", "description"}'),
+    Column("notional", AMOUNT),
+    Column("currency", Text),
+    Column("notional_amounts", JSON_NULL, comment='JSON list of {"amount", "currency"}'),
+    Column("unrealized_appreciation", AMOUNT),
+    Column("expiration_date", Date),
+    Column("settlement_date", Date),
+    Column("termination_date", Date),
+    Column("delta", AMOUNT),
+    Column("put_or_call", Text),
+    Column("written_or_purchased", Text),
+    Column("share_number", AMOUNT),
+    Column("principal_amount", AMOUNT),
+    Column("exercise_price", AMOUNT),
+    Column("exercise_price_currency", Text),
+    Column("amount_sold", AMOUNT),
+    Column("currency_sold", Text),
+    Column("amount_purchased", AMOUNT),
+    Column("currency_purchased", Text),
+    Column("swap_flag", Boolean),
+    Column("receive_kind", Text),
+    Column("receive_fixed_rate", AMOUNT),
+    Column("receive_floating_index", Text),
+    Column("receive_spread", AMOUNT),
+    Column("receive_amount", AMOUNT),
+    Column("receive_currency", Text),
+    Column("receive_description", Text),
+    Column("pay_kind", Text),
+    Column("pay_fixed_rate", AMOUNT),
+    Column("pay_floating_index", Text),
+    Column("pay_spread", AMOUNT),
+    Column("pay_amount", AMOUNT),
+    Column("pay_currency", Text),
+    Column("pay_description", Text),
+    Column("upfront_payment", AMOUNT),
+    Column("upfront_payment_currency", Text),
+    Column("upfront_receipt", AMOUNT),
+    Column("upfront_receipt_currency", Text),
+    Column("nested", JSON_NULL, comment="JSON object of a nested derivative (option on a future)"),
+    Column("extra", JSON_NULL, comment="JSON list of [path, raw text] the parser did not map"),
+    Index("ix_derivative_cik_report", "cik", "report_date"),
+    Index("ix_derivative_kind", "kind"),
+)
+
+#: Every table an N-PORT accession writes (replace_filing deletes from all of them).
+NPORT_TABLES: tuple[Table, ...] = (holding, holding_identifier, derivative, nport_report)

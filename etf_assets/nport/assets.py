@@ -1,0 +1,239 @@
+"""NPORT-P -> holdings + derivatives: one multi-asset, one download feeds both tables."""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Optional
+
+from dagster import (
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetCheckKey,
+    AssetSpec,
+    BackfillPolicy,
+    Config,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    multi_asset,
+)
+from sqlalchemy import Engine, select
+
+from etf_assets.edgar.client import SecClient, SecNotFound
+from etf_assets.edgar.resource import SecClientResource
+from etf_assets.edgar.submissions import FilingRef, parse_submissions
+from etf_assets.nport.checks import DERIVATIVES, HOLDINGS, NPORT_CHECKS, evaluate_checks
+from etf_assets.nport.parse import NportParseError, iter_nport
+from etf_assets.partitions import cik_partitions
+from etf_assets.universe.assets import etf_classification
+from etf_assets.warehouse.engine import WarehouseResource
+from etf_assets.warehouse.load import load_nport
+from etf_assets.warehouse.tables import filing, nport_report
+from etf_assets.warehouse.universe import etf_series_ids
+
+NPORT_FORMS = ("NPORT-P", "NPORT-P/A")
+# Default depth: the newest report of every ETF series. Series of one trust can have
+# different fiscal years (and so different public quarter-ends); look this far back
+# from the trust's newest report before calling a series absent.
+LATEST_WINDOW_DAYS = 100
+
+
+class NportConfig(Config):
+    since: Optional[str] = None
+    """Load every NPORT-P/A of the trust's ETF series reported on or after this date
+    (YYYY-MM-DD), e.g. 2019-10-01 for the full history. Default: newest report only."""
+
+
+@dataclass
+class TrustNportResult:
+    cik: str
+    latest_filing_date_seen: Optional[date] = None
+    accessions_loaded: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=lambda: {"holding": 0, "derivative": 0,
+                                                          "holding_identifier": 0})
+    positions_skipped: list[str] = field(default_factory=list)  # "acc#pos: reason"
+    filings_skipped: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)  # accession -> error
+    newest: Optional[tuple[date, str]] = None  # (report date, accession) loaded/known
+
+    def skip(self, reason: str) -> None:
+        self.filings_skipped[reason] = self.filings_skipped.get(reason, 0) + 1
+
+    @property
+    def data_version(self) -> str:
+        return f"{self.newest[0].isoformat()}|{self.newest[1]}" if self.newest else "none"
+
+    def metadata(self) -> dict:
+        return {
+            "latest_filing_date_seen": (self.latest_filing_date_seen.isoformat()
+                                        if self.latest_filing_date_seen else None),
+            "accessions_loaded": MetadataValue.json(self.accessions_loaded),
+            "filings_loaded": len(self.accessions_loaded),
+            "rows_holding": self.rows["holding"],
+            "rows_derivative": self.rows["derivative"],
+            "rows_holding_identifier": self.rows["holding_identifier"],
+            "positions_skipped": len(self.positions_skipped),
+            "positions_skipped_reasons": MetadataValue.json(self.positions_skipped[:200]),
+            "filings_skipped": MetadataValue.json(self.filings_skipped),
+            "filings_failed": MetadataValue.json(self.failed),
+            "nport_data_version": self.data_version,
+        }
+
+
+def _loaded_accessions(engine: Engine, cik: str) -> dict[str, tuple[Optional[str], date]]:
+    """Accessions of this trust already in the warehouse -> (series_id, report date)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(filing.c.accession_number, nport_report.c.series_id,
+                   nport_report.c.report_date)
+            .join(nport_report, nport_report.c.accession_number == filing.c.accession_number)
+            .where(filing.c.cik == cik, filing.c.form.in_(NPORT_FORMS))
+        )
+        return {r.accession_number: (r.series_id, r.report_date) for r in rows}
+
+
+def _candidates(filings: list[FilingRef], since: Optional[date]) -> list[FilingRef]:
+    nport = [f for f in filings if f.form in NPORT_FORMS and f.report_date]
+    nport.sort(key=lambda f: (f.report_date, f.filing_date, f.accession_number), reverse=True)
+    if since is not None:
+        return [f for f in nport if f.report_date >= since]
+    if not nport:
+        return []
+    floor = date.fromordinal(nport[0].report_date.toordinal() - LATEST_WINDOW_DAYS)
+    return [f for f in nport if f.report_date >= floor]
+
+
+def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[date],
+                  log) -> TrustNportResult:
+    """Find the trust's NPORT-P filings, load each new one of an ETF series."""
+    result = TrustNportResult(cik)
+    with engine.connect() as conn:
+        etf_series = etf_series_ids(conn, cik)
+    if not etf_series:
+        result.skip("trust has no ETF series")
+        return result
+    try:
+        filings = parse_submissions(client.submissions(cik), cik)
+    except SecNotFound:
+        result.skip("no submissions on EDGAR")
+        return result
+    loaded = _loaded_accessions(engine, cik)
+    covered: dict[str, date] = {}  # series -> newest report date handled (default depth)
+    for ref in _candidates(filings, since):
+        result.latest_filing_date_seen = max(
+            filter(None, [result.latest_filing_date_seen, ref.filing_date]))
+        if since is None and etf_series <= covered.keys():
+            break  # every ETF series has its newest report: stop fetching
+        if ref.accession_number in loaded:
+            series_id, report = loaded[ref.accession_number]
+            if series_id:
+                covered.setdefault(series_id, report)
+            result.newest = max(filter(None, [result.newest, (report, ref.accession_number)]))
+            result.skip("already loaded")
+            continue
+        try:
+            doc = client.filing_document(cik, ref.accession_number,
+                                         ref.primary_document or "primary_doc.xml")
+        except SecNotFound:
+            result.failed[ref.accession_number] = "primary document not found on EDGAR"
+            continue
+        try:
+            header = iter_nport(doc).header
+        except NportParseError as exc:
+            result.failed[ref.accession_number] = str(exc)
+            log.error("N-PORT %s failed to parse: %s", ref.accession_number, exc)
+            continue
+        sid = header.series_id
+        if sid not in etf_series:
+            result.skip("not an ETF series")
+            continue
+        if since is None and sid in covered and header.rep_pd_date < covered[sid]:
+            result.skip("older report (default depth: newest only)")
+            continue
+        try:
+            with engine.begin() as conn:
+                written = load_nport(
+                    conn, doc, accession=ref.accession_number, filing_date=ref.filing_date,
+                    cik=cik, form=ref.form, acceptance_datetime=ref.acceptance_datetime,
+                    url=client.www(f"/Archives/edgar/data/{int(cik)}/"
+                                   f"{ref.accession_number.replace('-', '')}/"
+                                   f"{ref.primary_document or 'primary_doc.xml'}"),
+                    sha256=hashlib.sha256(doc).hexdigest(),
+                )
+                skipped = conn.execute(select(nport_report.c.skipped).where(
+                    nport_report.c.accession_number == ref.accession_number)).scalars().all()
+        except NportParseError as exc:  # the transaction rolled back: nothing half-loaded
+            result.failed[ref.accession_number] = str(exc)
+            log.error("N-PORT %s failed to load: %s", ref.accession_number, exc)
+            continue
+        covered.setdefault(sid, header.rep_pd_date)
+        result.accessions_loaded.append(ref.accession_number)
+        for table in result.rows:
+            result.rows[table] += written.get(table, 0)
+        for sk in skipped:
+            for pos, reason in sk or []:
+                result.positions_skipped.append(f"{ref.accession_number}#{pos}: {reason}")
+        result.newest = max(filter(None, [result.newest,
+                                          (header.rep_pd_date, ref.accession_number)]))
+        log.info("%s: loaded %s (%s, %s): %s", cik, ref.accession_number, sid,
+                 header.rep_pd_date, written)
+    missing = etf_series - covered.keys()
+    if missing:
+        result.filings_skipped["etf_series_without_nport"] = len(missing)
+    return result
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(HOLDINGS, deps=[etf_classification], group_name="nport", kinds={"sql"},
+                  description="Every position of every loaded NPORT-P (tables holding, "
+                  "holding_identifier, nport_report)"),
+        AssetSpec(DERIVATIVES, deps=[etf_classification], group_name="nport", kinds={"sql"},
+                  description="Derivative positions of every loaded NPORT-P (table "
+                  "derivative), keyed like holdings"),
+    ],
+    check_specs=NPORT_CHECKS,
+    partitions_def=cik_partitions,
+    can_subset=True,
+    # A run may cover several trusts (the loop below); ten keeps a failure's blast
+    # radius small and per-partition metadata readable.
+    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=10),
+)
+def nport(context: AssetExecutionContext, config: NportConfig, sec: SecClientResource,
+          warehouse: WarehouseResource):
+    client = sec.get_client()
+    engine = warehouse.get_engine()
+    since = date.fromisoformat(config.since) if config.since else None
+    results = []
+    for cik in context.partition_keys:
+        res = process_trust(cik, client, engine, since, context.log)
+        results.append(res)
+        for key in context.selected_asset_keys:
+            md = res.metadata()
+            md["rows_written"] = res.rows["derivative" if key == DERIVATIVES else "holding"]
+            context.add_asset_metadata(md, asset_key=key, partition_key=cik)
+    failed = {acc: err for r in results for acc, err in r.failed.items()}
+    if failed:
+        # Loaded filings are committed; the failed ones are retried by the next run.
+        raise Failure(description=f"{len(failed)} N-PORT filing(s) failed: "
+                      + "; ".join(f"{a}: {e}" for a, e in failed.items()),
+                      metadata={"failed": MetadataValue.json(failed)})
+    accessions = [a for r in results for a in r.accessions_loaded]
+    single = results[0] if len(results) == 1 else None
+    for key in context.selected_asset_keys:
+        yield MaterializeResult(
+            asset_key=key,
+            metadata=client.stats.as_metadata(),
+            data_version=(None if single is None else _data_version(single)),
+        )
+    wanted = context.selected_asset_check_keys
+    for check in evaluate_checks(engine, context.partition_keys, accessions,
+                                 context.selected_asset_keys):
+        if AssetCheckKey(check.asset_key, check.check_name) in wanted:
+            yield check
+
+
+def _data_version(res: TrustNportResult):
+    from dagster import DataVersion
+
+    return DataVersion(res.data_version)

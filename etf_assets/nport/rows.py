@@ -1,0 +1,291 @@
+"""Parsed N-PORT records -> warehouse rows (plain dicts). Pure: no database, no I/O.
+
+One position gives one ``holding`` row, one ``holding_identifier`` row per entry of
+its ``identifiers`` and, when it is a derivative, one ``derivative`` row with the
+same position. The filing gives one ``nport_report`` row. Every row dict carries
+every column of its table (the loader's executemany needs uniform keys).
+
+JSON columns get JSON-ready values: Decimals and dates become strings, tuples lists.
+Nothing the parser returns is dropped: unmapped leaves travel in ``extra``.
+
+``series_key`` is the series id, or ``"CIK" + 10-digit filer CIK`` for filings with
+no series id (unit investment trusts such as SPY, whose seriesName is "N/A").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table
+
+from etf_assets.nport.parse import Derivative, Holding, NportHeader, NportStream, SwapLeg
+from etf_assets.warehouse.tables import NPORT_TABLES, derivative, holding_identifier, nport_report
+from etf_assets.warehouse.tables import holding as holding_table
+
+__all__ = [
+    "NPORT_TABLES",
+    "filing_rows",
+    "report_row",
+    "rows_for",
+    "series_key_for",
+    "to_json",
+]
+
+def _cik10(cik: str | int) -> str:
+    s = str(cik).strip()
+    if not s.isdigit() or len(s) > 10:
+        raise ValueError(f"not a CIK: {cik!r}")
+    return s.zfill(10)
+
+
+def series_key_for(header: NportHeader, cik: str | int) -> str:
+    """The series id, or ``CIK`` + the 10-digit filer CIK when the filing has none."""
+    return header.series_id or f"CIK{_cik10(cik)}"
+
+
+def to_json(value: Any) -> Any:
+    """JSON-ready copy: Decimal -> exact string, date -> ISO string, tuple -> list,
+    dataclass -> dict (None fields and empty tuples left out)."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [to_json(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in dataclasses.fields(value):
+            v = getattr(value, f.name)
+            if v is None or v == ():
+                continue
+            out[f.name] = to_json(v)
+        return out
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    raise TypeError(f"cannot make {type(value).__name__} JSON-ready")
+
+
+def report_row(
+    header: NportHeader,
+    *,
+    accession: str,
+    filing_date: date,
+    cik: str | int,
+    positions_in_document: int = 0,
+    rows_written: int = 0,
+    skipped: list[tuple[int, str]] | tuple = (),
+) -> dict[str, Any]:
+    """The ``nport_report`` row. Counts default to 0 until the positions are streamed
+    (:func:`filing_rows` fills them in after the last position)."""
+    return {
+        "accession_number": accession,
+        "series_key": series_key_for(header, cik),
+        "cik": _cik10(cik),
+        "series_id": header.series_id,
+        "series_name": header.series_name,
+        "series_lei": header.series_lei,
+        "reg_cik": header.reg_cik,
+        "reg_name": header.reg_name,
+        "reg_file_number": header.reg_file_number,
+        "reg_lei": header.reg_lei,
+        "form": header.form,
+        "filing_date": filing_date,
+        "report_date": header.rep_pd_date,
+        "fiscal_year_end": header.rep_pd_end,
+        "is_final_filing": header.is_final_filing,
+        "class_ids": list(header.class_ids),
+        "tot_assets": header.tot_assets,
+        "tot_liabs": header.tot_liabs,
+        "net_assets": header.net_assets,
+        "positions_in_document": positions_in_document,
+        "rows_written": rows_written,
+        "skipped": [[p, r] for p, r in skipped],
+    }
+
+
+def _pairs(extra: tuple[tuple[str, str], ...]) -> list[list[str]] | None:
+    return [[k, v] for k, v in extra] if extra else None
+
+
+def _leg(prefix: str, leg: SwapLeg | None) -> dict[str, Any]:
+    if leg is None:
+        return {
+            f"{prefix}_kind": None, f"{prefix}_fixed_rate": None,
+            f"{prefix}_floating_index": None, f"{prefix}_spread": None,
+            f"{prefix}_amount": None, f"{prefix}_currency": None,
+            f"{prefix}_description": None,
+        }
+    return {
+        f"{prefix}_kind": leg.kind,
+        f"{prefix}_fixed_rate": leg.fixed_rate,
+        f"{prefix}_floating_index": leg.floating_index,
+        f"{prefix}_spread": leg.floating_spread,
+        f"{prefix}_amount": leg.amount,
+        f"{prefix}_currency": leg.currency,
+        f"{prefix}_description": leg.description,
+    }
+
+
+def _derivative_row(d: Derivative, base: dict[str, Any]) -> dict[str, Any]:
+    row = {
+        **base,
+        "kind": d.kind,
+        "deriv_cat": d.deriv_cat,
+        "other_desc": d.other_desc,
+        "counterparty_name": d.counterparty_name,
+        "counterparty_lei": d.counterparty_lei,
+        "counterparties": (
+            [{"name": n, "lei": lei} for n, lei in d.counterparties] if d.counterparties else None
+        ),
+        "payoff_profile": d.payoff_profile,
+        "ref_kind": d.ref_kind,
+        "ref_name": d.ref_name,
+        "ref_title": d.ref_title,
+        "ref_identifier": d.ref_identifier,
+        "ref_description": d.ref_description,
+        "ref_cusip": d.ref_cusip,
+        "ref_isin": d.ref_isin,
+        "ref_ticker": d.ref_ticker,
+        "ref_identifiers": (
+            [{"kind": k, "value": v, "description": desc} for k, v, desc in d.ref_identifiers]
+            if d.ref_identifiers else None
+        ),
+        "notional": d.notional,
+        "currency": d.currency,
+        "notional_amounts": (
+            [{"amount": to_json(a), "currency": c} for a, c in d.notional_amounts]
+            if d.notional_amounts else None
+        ),
+        "unrealized_appreciation": d.unrealized_appreciation,
+        "expiration_date": d.expiration_date,
+        "settlement_date": d.settlement_date,
+        "termination_date": d.termination_date,
+        "delta": d.delta,
+        "put_or_call": d.put_or_call,
+        "written_or_purchased": d.written_or_purchased,
+        "share_number": d.share_number,
+        "principal_amount": d.principal_amount,
+        "exercise_price": d.exercise_price,
+        "exercise_price_currency": d.exercise_price_currency,
+        "amount_sold": d.amount_sold,
+        "currency_sold": d.currency_sold,
+        "amount_purchased": d.amount_purchased,
+        "currency_purchased": d.currency_purchased,
+        "swap_flag": d.swap_flag,
+        "upfront_payment": d.upfront_payment,
+        "upfront_payment_currency": d.upfront_payment_currency,
+        "upfront_receipt": d.upfront_receipt,
+        "upfront_receipt_currency": d.upfront_receipt_currency,
+        "nested": to_json(d.nested) if d.nested is not None else None,
+        "extra": _pairs(d.extra),
+    }
+    row.update(_leg("receive", d.receive_leg))
+    row.update(_leg("pay", d.pay_leg))
+    return row
+
+
+def rows_for(
+    holding: Holding,
+    *,
+    accession: str,
+    filing_date: date,
+    report_date: date,
+    cik: str,
+    series_id: str | None,
+    series_key: str,
+) -> Iterator[tuple[Table, dict[str, Any]]]:
+    """(table, row) pairs for one position: its ``holding`` row, one ``holding_identifier``
+    row per identifier (in document order, ``seq`` from 1), and its ``derivative`` row
+    when the position is a derivative. ``cik`` is zero-padded to 10 digits."""
+    h = holding
+    cik = _cik10(cik)
+    base = {
+        "accession_number": accession,
+        "series_key": series_key,
+        "position": h.position,
+        "filing_date": filing_date,
+        "report_date": report_date,
+        "cik": cik,
+        "series_id": series_id,
+    }
+    yield holding_table, {
+        **base,
+        "name": h.name,
+        "title": h.title,
+        "cusip": h.cusip,
+        "isin": h.isin,
+        "ticker": h.ticker,
+        "lei": h.lei,
+        "balance": h.balance,
+        "units": h.units,
+        "units_desc": h.units_desc,
+        "value_usd": h.value_usd,
+        "pct_val": h.pct_val,
+        "currency": h.currency,
+        "exchange_rate": h.exchange_rate,
+        "payoff_profile": h.payoff_profile,
+        "asset_category": h.asset_category,
+        "asset_category_desc": h.asset_category_desc,
+        "issuer_category": h.issuer_category,
+        "issuer_category_desc": h.issuer_category_desc,
+        "country": h.country,
+        "other_country": h.other_country,
+        "fair_value_level": h.fair_value_level,
+        "is_restricted": h.is_restricted,
+        "maturity_date": h.maturity_date,
+        "coupon_kind": h.coupon_kind,
+        "annualized_rate": h.annualized_rate,
+        "is_default": h.is_default,
+        "interest_in_arrears": h.interest_in_arrears,
+        "is_paid_in_kind": h.is_paid_in_kind,
+        "is_mandatory_convertible": h.is_mandatory_convertible,
+        "is_contingent_convertible": h.is_contingent_convertible,
+        "is_loan_by_fund": h.is_loan_by_fund,
+        "loan_value": h.loan_value,
+        "is_cash_collateral": h.is_cash_collateral,
+        "cash_collateral_value": h.cash_collateral_value,
+        "is_non_cash_collateral": h.is_non_cash_collateral,
+        "non_cash_collateral_value": h.non_cash_collateral_value,
+        "is_derivative": h.derivative is not None,
+        "extra": _pairs(h.extra),
+    }
+    for seq, (kind, value, desc) in enumerate(h.identifiers, start=1):
+        yield holding_identifier, {
+            "accession_number": accession,
+            "series_key": series_key,
+            "position": h.position,
+            "seq": seq,
+            "kind": kind,
+            "value": value,
+            "description": desc,
+        }
+    if h.derivative is not None:
+        yield derivative, _derivative_row(h.derivative, base)
+
+
+def filing_rows(
+    stream: NportStream, *, accession: str, filing_date: date, cik: str | int
+) -> Iterator[tuple[Table, dict[str, Any]]]:
+    """Every row of one N-PORT document, streamed: all positions' rows, then (once the
+    document is exhausted and the counts are known) the ``nport_report`` row."""
+    header = stream.header
+    cik10 = _cik10(cik)
+    key = series_key_for(header, cik10)
+    written = 0
+    for h in stream:
+        written += 1
+        yield from rows_for(
+            h, accession=accession, filing_date=filing_date, report_date=header.rep_pd_date,
+            cik=cik10, series_id=header.series_id, series_key=key,
+        )
+    yield nport_report, report_row(
+        header, accession=accession, filing_date=filing_date, cik=cik10,
+        positions_in_document=stream.positions, rows_written=written,
+        skipped=list(stream.skipped),
+    )

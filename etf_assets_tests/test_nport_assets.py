@@ -1,0 +1,154 @@
+"""The NPORT-P multi-asset end to end: fake EDGAR -> parser -> warehouse -> Dagster."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from dagster import AssetKey, DagsterInstance, materialize
+from sqlalchemy import func, select
+
+from etf_assets.definitions import RESOURCES
+from etf_assets.nport.assets import nport
+from etf_assets.universe.assets import etf_classification, etf_universe
+from etf_assets.warehouse.engine import make_engine
+from etf_assets.warehouse.tables import derivative, filing, holding, nport_report
+from etf_assets_tests.conftest import start_fake
+from etf_assets_tests.fake_edgar.build import fixture_path, nport_filing
+
+GLOBALX = "0001432353"
+TRUST = "0000000101"
+
+
+def _run(instance, assets, cik=None, config=None):
+    run_config = {"ops": {"nport": {"config": config}}} if config else None
+    return materialize(assets, instance=instance, resources=RESOURCES, partition_key=cik,
+                       run_config=run_config, raise_on_error=False)
+
+
+def _md(result, key: str, cik: str) -> dict:
+    for m in result.asset_materializations_for_node("nport"):
+        if m.asset_key == AssetKey(key) and m.partition == cik:
+            return {k: v.value for k, v in m.metadata.items()}
+    raise AssertionError(f"no materialization of {key} for {cik}")
+
+
+def _checks(result) -> dict[str, bool]:
+    return {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+
+
+def _count(conn, table, **where) -> int:
+    q = select(func.count()).select_from(table)
+    for col, val in where.items():
+        q = q.where(table.c[col] == val)
+    return conn.execute(q).scalar_one()
+
+
+@pytest.fixture
+def edgar(sec_env):
+    edgar = start_fake(generated_trusts=2, holdings_per_series=30, derivatives_per_series=5)
+    sec_env(edgar)
+    yield edgar
+    edgar.stop()
+
+
+def test_global_x_dax_loads_from_fake_edgar(edgar):
+    """Global X DAX Germany ETF NPORT-P (fixture, repPdDate 2024-01-31): 41 positions,
+    1 future; value sum computed here from the XML, not from the parser."""
+    xml = fixture_path("nport/0001432353_GlobalX_DAX_Germany_ETF_NPORT-P_2024-01-31.xml"
+                       ).read_text()
+    expected_positions = len(re.findall(r"<invstOrSec>", xml))
+    expected_value = sum(Decimal(v) for v in re.findall(r"<valUSD>([^<]+)</valUSD>", xml))
+    instance = DagsterInstance.ephemeral()
+    assert _run(instance, [etf_universe]).success
+    result = _run(instance, [nport], GLOBALX)
+    assert result.success
+    md = _md(result, "holdings", GLOBALX)
+    assert md["filings_loaded"] == 1 and md["rows_holding"] == expected_positions == 41
+    assert md["rows_derivative"] == 1
+    assert md["nport_data_version"].startswith("2024-01-31|")
+    checks = _checks(result)
+    assert checks["rows_match_positions"] and checks["keys_unique_and_series_are_etfs"]
+    assert checks["derivative_rows_match_holdings"]
+    with make_engine().connect() as conn:
+        values = conn.execute(select(holding.c.value_usd).where(
+            holding.c.cik == GLOBALX)).scalars().all()
+        assert all(isinstance(v, Decimal) for v in values)
+        assert sum(values) == expected_value == Decimal("55196718.89")
+        assert conn.execute(select(derivative.c.kind).where(derivative.c.cik == GLOBALX)
+                            ).scalar_one() == "future"
+
+
+def test_trust_twice_is_idempotent_and_second_run_fetches_no_document(edgar):
+    """Generated trust 101: two ETF series; default depth loads each series' newest
+    report (2026-09-30); a second materialization loads nothing and fetches no document."""
+    instance = DagsterInstance.ephemeral()
+    assert _run(instance, [etf_universe]).success
+    assert _run(instance, [etf_classification, nport], TRUST).success
+    engine = make_engine()
+    with engine.connect() as conn:
+        first = {t.name: _count(conn, t, cik=TRUST) for t in (holding, derivative, filing)}
+        reports = conn.execute(select(nport_report.c.series_id, nport_report.c.report_date)
+                               .where(nport_report.c.cik == TRUST)).all()
+    assert sorted(reports) == [("S900000000", date(2026, 9, 30)),
+                               ("S900000001", date(2026, 9, 30))]
+    assert first["holding"] == 60 and first["derivative"] == 10
+    edgar.reset()
+    result = _run(instance, [nport], TRUST)
+    assert result.success
+    md = _md(result, "holdings", TRUST)
+    assert md["filings_loaded"] == 0 and md["filings_skipped"]["already loaded"] == 2
+    assert not [r for r in edgar.served() if r.path.endswith("primary_doc.xml")]
+    with engine.connect() as conn:
+        assert {t.name: _count(conn, t, cik=TRUST)
+                for t in (holding, derivative, filing)} == first
+        distinct = conn.execute(select(func.count()).select_from(
+            select(holding.c.accession_number, holding.c.series_key, holding.c.position)
+            .where(holding.c.cik == TRUST).distinct().subquery())).scalar_one()
+        assert distinct == first["holding"]
+
+
+def test_since_loads_history_and_amendment_adds_rows(edgar):
+    instance = DagsterInstance.ephemeral()
+    assert _run(instance, [etf_universe]).success
+    result = _run(instance, [etf_classification, nport], TRUST, {"since": "2026-01-01"})
+    assert _md(result, "holdings", TRUST)["filings_loaded"] == 4  # 2 series x 2 reports
+    # Publish an amendment of series S900000000's 2026-09-30 report.
+    corpus = edgar.corpus
+    amend = nport_filing(101, "Fakeshares Trust 001", corpus.accessions.next(2026),
+                         "S900000000", "Fakeshares ETF", [], date(2026, 9, 30),
+                         date(2026, 11, 25), n_holdings=7, n_derivatives=1, seed=99,
+                         form="NPORT-P/A")
+    corpus.add(amend)
+    edgar.set_today(date(2026, 11, 26))
+    result = _run(instance, [nport], TRUST)
+    md = _md(result, "holdings", TRUST)
+    assert md["accessions_loaded"] == [amend.accession]
+    with make_engine().connect() as conn:
+        assert _count(conn, holding, accession_number=amend.accession) == 7
+        assert _count(conn, holding, cik=TRUST) == 4 * 30 + 7  # originals untouched
+        assert _count(conn, filing, form="NPORT-P/A") == 1
+
+
+def test_broken_filing_fails_alone_with_its_accession(edgar):
+    instance = DagsterInstance.ephemeral()
+    assert _run(instance, [etf_universe]).success
+    bad = next(f for f in edgar.corpus.filings
+               if f.cik == 101 and f.form == "NPORT-P" and f.report_date == date(2026, 9, 30))
+    bad.documents[0] = (bad.documents[0][0], "primary_doc.xml", b"<edgarSubmission><broken")
+    result = _run(instance, [etf_classification, nport], TRUST)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert bad.accession in failure.step_failure_data.error.message
+    with make_engine().connect() as conn:
+        assert _count(conn, holding, accession_number=bad.accession) == 0
+        assert _count(conn, filing, accession_number=bad.accession) == 0
+        # The other series' newest report loaded; the broken series fell back to its
+        # previous report (2026-06-30) until the broken one can be read.
+        loaded = conn.execute(select(nport_report.c.series_id, nport_report.c.report_date)
+                              .where(nport_report.c.cik == TRUST)).all()
+        assert sorted(loaded) == [(bad.series[0]["series_id"], date(2026, 6, 30)),
+                                  ("S900000001", date(2026, 9, 30))]
+    assert _run(instance, [nport], "0000000102").success  # other partitions go on
