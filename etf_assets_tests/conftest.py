@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import uuid
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from etf_assets.warehouse.engine import make_engine
 
 from etf_assets_tests.fake_edgar.build import build_corpus
 from etf_assets_tests.fake_edgar.server import FakeEdgar
@@ -89,3 +94,62 @@ def sec_env(monkeypatch):
         monkeypatch.setenv("ETF_CACHE_TTL_SECONDS", "0")  # tests change EDGAR under us
         return edgar
     return point
+
+
+# -- PostgreSQL (the local server on CI's machine) -------------------------------------
+
+DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_url():
+    url = make_url(os.environ.get("ETF_TEST_POSTGRES_URL", DEFAULT_PG_URL))
+    if url.drivername in ("postgresql", "postgres"):
+        # SQLAlchemy 2.1's default PostgreSQL driver is psycopg 3; the platform ships psycopg2.
+        url = url.set(drivername="postgresql+psycopg2")
+    return url
+
+
+@pytest.fixture
+def pg_engine():
+    """A fresh schema etf_test_<random> on the test PostgreSQL, dropped afterwards.
+    Unreachable: FAIL when $CI is set, else skip."""
+    url = _postgres_url()
+    admin = create_engine(url, connect_args={"connect_timeout": 5})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # noqa: BLE001 - any connection problem
+        admin.dispose()
+        msg = (f"PostgreSQL at {url.render_as_string(hide_password=True)} is unreachable "
+               f"({type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:200]}); "
+               "set ETF_TEST_POSTGRES_URL")
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    schema = f"etf_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = None
+    try:
+        scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
+        engine = make_engine(scoped.render_as_string(hide_password=False))
+        engine.test_url = scoped.render_as_string(hide_password=False)
+        with engine.connect() as conn:
+            assert conn.execute(text("select current_schema()")).scalar_one() == schema
+        yield engine
+    finally:
+        if engine is not None:
+            engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def warehouse_url(request, monkeypatch) -> str:
+    """Run a test on the default SQLite warehouse and on PostgreSQL (a fresh schema)."""
+    if request.param == "sqlite":
+        return ""
+    engine = request.getfixturevalue("pg_engine")
+    monkeypatch.setenv("ETF_WAREHOUSE_URL", engine.test_url)
+    return engine.test_url

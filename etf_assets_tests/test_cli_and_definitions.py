@@ -100,3 +100,35 @@ def test_unclassified_trusts_sensor_requests_only_new_partitions():
         requested = [r.partition_key for r in result.run_requests]
         assert requested == keys[3:28]  # bounded per tick, lowest CIKs first
         assert {r.run_key for r in result.run_requests} == {f"classify-{k}" for k in keys[3:28]}
+
+
+def test_parse_command_summarizes_a_real_filing(capsys):
+    """`etf-pipeline parse` on PIMCO Income's trimmed NPORT-P (fixture
+    0000810893_PIMCO_Income_NPORT_trimmed.xml): 12 positions, 6 forwards, 5 swaps."""
+    import json
+    import re
+    from decimal import Decimal
+
+    from etf_assets_tests.fake_edgar.build import fixture_path
+
+    path = fixture_path("nport/0000810893_PIMCO_Income_NPORT_trimmed.xml")
+    xml = path.read_text()
+    assert main(["parse", str(path), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["positions"] == len(re.findall(r"<invstOrSec>", xml)) == 12
+    assert summary["series_id"] == "S000016548"
+    assert summary["derivatives_by_kind"]["forward"] == len(re.findall(r"<fwdDeriv", xml))
+    assert summary["derivatives_by_kind"]["swap"] == len(re.findall(r"<swapDeriv", xml))
+    assert Decimal(summary["value_usd_sum"]) == sum(
+        Decimal(v) for v in re.findall(r"<valUSD>([^<]+)</valUSD>", xml))
+    assert main(["parse", str(path)]) == 0
+    assert "derivatives_by_kind" in capsys.readouterr().out
+
+
+def test_parse_command_rejects_broken_and_missing_files(tmp_path, capsys):
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(b"<edgarSubmission xmlns='http://www.sec.gov/edgar/nport'><formData>")
+    assert main(["parse", str(broken)]) == 1
+    assert "broken.xml" in capsys.readouterr().err
+    assert main(["parse", str(tmp_path / "missing.xml")]) == 2
+    assert "cannot read" in capsys.readouterr().err

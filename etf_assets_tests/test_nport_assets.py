@@ -54,9 +54,10 @@ def edgar(sec_env):
     edgar.stop()
 
 
-def test_global_x_dax_loads_from_fake_edgar(edgar):
+def test_global_x_dax_loads_from_fake_edgar(edgar, warehouse_url):
     """Global X DAX Germany ETF NPORT-P (fixture, repPdDate 2024-01-31): 41 positions,
-    1 future; value sum computed here from the XML, not from the parser."""
+    1 future; value sum computed here from the XML, not from the parser. On SQLite and
+    on PostgreSQL."""
     xml = fixture_path("nport/0001432353_GlobalX_DAX_Germany_ETF_NPORT-P_2024-01-31.xml"
                        ).read_text()
     expected_positions = len(re.findall(r"<invstOrSec>", xml))
@@ -81,7 +82,7 @@ def test_global_x_dax_loads_from_fake_edgar(edgar):
                             ).scalar_one() == "future"
 
 
-def test_trust_twice_is_idempotent_and_second_run_fetches_no_document(edgar):
+def test_trust_twice_is_idempotent_and_second_run_fetches_no_document(edgar, warehouse_url):
     """Generated trust 101: two ETF series; default depth loads each series' newest
     report (2026-09-30); a second materialization loads nothing and fetches no document."""
     instance = DagsterInstance.ephemeral()

@@ -515,49 +515,6 @@ def test_sigkill_mid_load_leaves_nothing_then_a_rerun_is_whole(tmp_path, big_doc
 # ----------------------------------------------------------------------------- PostgreSQL
 
 
-def _postgres_url():
-    url = make_url(os.environ.get("ETF_TEST_POSTGRES_URL", DEFAULT_PG_URL))
-    if url.drivername in ("postgresql", "postgres"):
-        # SQLAlchemy 2.1's default PostgreSQL driver is psycopg 3; the platform ships psycopg2.
-        url = url.set(drivername="postgresql+psycopg2")
-    return url
-
-
-@pytest.fixture
-def pg_engine():
-    """A fresh schema etf_test_<random> on the test PostgreSQL, dropped afterwards.
-    Unreachable: FAIL when $CI is set, else skip."""
-    url = _postgres_url()
-    admin = create_engine(url, connect_args={"connect_timeout": 5})
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception as exc:  # noqa: BLE001 - any connection problem
-        admin.dispose()
-        msg = (f"PostgreSQL at {url.render_as_string(hide_password=True)} is unreachable "
-               f"({type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:200]}); "
-               "set ETF_TEST_POSTGRES_URL")
-        if os.environ.get("CI"):
-            pytest.fail(msg)
-        pytest.skip(msg)
-    schema = f"etf_test_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = None
-    try:
-        scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
-        engine = make_engine(scoped.render_as_string(hide_password=False))
-        with engine.connect() as conn:
-            assert conn.execute(text("select current_schema()")).scalar_one() == schema
-        yield engine
-    finally:
-        if engine is not None:
-            engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 @pytest.mark.postgres
 @pytest.mark.parametrize("key", ["globalx", "pimco"])
 def test_postgres_real_values_and_load_twice(pg_engine, key) -> None:
