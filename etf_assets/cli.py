@@ -84,31 +84,55 @@ def run_all(limit: int | None) -> int:
     if limit is not None:
         ciks = ciks[:limit]
     print(f"[2/2] Processing {len(ciks)} trust(s) ...", flush=True)
-    per_cik_assets = [etf_classification, nport]
+    from etf_assets.edgar.client import SecClient, SecHttpError
+    from etf_assets.edgar.submissions import parse_submissions
+    from etf_assets.freshness.stale import assets_for, read_states, stale_groups_from_submissions
+
+    client = SecClient.from_env()
+    # What each trust has seen, from Dagster (one query per asset): the sensor uses the
+    # same state and the same rule (etf_assets/freshness/stale.py).
+    states = read_states(instance, ciks)
+    assets = [etf_classification, nport]
     cache = BodyCache(settings.cache_dir())
     succeeded, failed, skipped = [], [], []
     for i, cik in enumerate(ciks, 1):
         t0 = time.monotonic()
-        res = materialize(per_cik_assets, partition_key=cik, instance=instance,
-                          resources=RESOURCES, raise_on_error=False, tags=tags,
+        prefix = f"  [{i}/{len(ciks)}] {cik}"
+        try:  # check SEC: the trust's submissions (one request), unless never loaded
+            stale = stale_groups_from_submissions(
+                [] if states[cik].never_loaded else
+                parse_submissions(client.submissions(cik), cik), states[cik])
+        except SecHttpError as exc:
+            failed.append((cik, str(exc)))
+            print(f"{prefix} FAILED checking SEC: {exc}", flush=True)
+            continue
+        if not stale:
+            skipped.append(cik)
+            print(f"{prefix}: up to date ({time.monotonic() - t0:.1f}s)", flush=True)
+            continue
+        res = materialize(assets, partition_key=cik, instance=instance, selection=assets_for(stale),
+                          resources=RESOURCES, raise_on_error=False,
+                          tags={**tags, "etf/reason": ", ".join(f"{g}: {a}" for g, a in stale.items())},
                           run_config=_quiet_run_config())
         cache.clear_disposable()  # the seed's per-CIK cache cleanup (archives are kept)
         elapsed = time.monotonic() - t0
         if not res.success:
             failed.append((cik, _step_error(res)))
-            print(f"  [{i}/{len(ciks)}] {cik} FAILED ({elapsed:.1f}s): {failed[-1][1]}",
-                  flush=True)
+            print(f"{prefix} FAILED ({elapsed:.1f}s): {failed[-1][1]}", flush=True)
             continue
+        parts = []
         cm = _metadata(res, "etf_classification", etf_classification.key, cik)
+        if "ncen" in stale:
+            parts.append(f"N-CEN {cm['ncen_accession']}, {cm.get('etf_series')} ETF series"
+                         if cm.get("ncen_accession") else "no N-CEN (ticker shape kept)")
         nm = _metadata(res, "nport", nport.keys_by_output_name["holdings"], cik)
-        ncen = (f"N-CEN {cm['ncen_accession']}, {cm.get('etf_series')} ETF series"
-                if cm.get("ncen_accession") else "no N-CEN (ticker-shape decision kept)")
-        loaded = nm.get("filings_loaded", 0)
-        line = (f"  [{i}/{len(ciks)}] {cik} {cm.get('trust_name') or ''}: {ncen}; N-PORT: "
-                f"{loaded} filing(s), {nm.get('rows_holding', 0)} holdings, "
-                f"{nm.get('rows_derivative', 0)} derivatives ({elapsed:.1f}s)")
-        print(line, flush=True)
-        (succeeded if loaded else skipped).append(cik)
+        if "nport" in stale:
+            parts.append(f"N-PORT {nm.get('filings_loaded', 0)} filing(s), "
+                         f"{nm.get('rows_holding', 0)} holdings, "
+                         f"{nm.get('rows_derivative', 0)} derivatives")
+        name = cm.get("trust_name") or ""
+        print(f"{prefix} {name}: {'; '.join(parts)} ({elapsed:.1f}s)", flush=True)
+        succeeded.append(cik)
     _print_summary(engine)
     print(f"{len(succeeded)} succeeded, {len(failed)} failed, {len(skipped)} skipped "
           f"(no new data) in {time.monotonic() - started:.1f}s")

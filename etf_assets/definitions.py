@@ -6,12 +6,8 @@ from etf_assets.edgar.resource import SecClientResource
 from etf_assets.nport.assets import nport
 from etf_assets.universe.assets import etf_classification, etf_universe
 from etf_assets.universe.checks import etf_series_belong_to_their_trust, etfs_found
-from etf_assets.universe.sensors import (
-    classification_job,
-    daily_universe_refresh,
-    unclassified_trusts_sensor,
-    universe_job,
-)
+from etf_assets.freshness.sensors import gap_repair_sensor, sec_filings_sensor
+from etf_assets.universe.sensors import classification_job, daily_universe_refresh, universe_job
 from etf_assets.warehouse.engine import WarehouseResource
 
 # Resources read their settings from the environment at run time (README: Configuration),
@@ -23,6 +19,6 @@ defs = Definitions(
     asset_checks=[etfs_found, etf_series_belong_to_their_trust],
     jobs=[universe_job, classification_job],
     schedules=[daily_universe_refresh],
-    sensors=[unclassified_trusts_sensor],
+    sensors=[sec_filings_sensor, gap_repair_sensor],
     resources=RESOURCES,
 )

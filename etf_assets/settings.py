@@ -25,6 +25,10 @@ RATE_LIMIT_URL_VAR = "ETF_RATE_LIMIT_URL"  # file path (default) or redis://host
 PAUSE_VAR = "SEC_RATE_LIMIT_PAUSE_SECONDS"
 DEFAULT_PAUSE_SECONDS = 600.0
 
+TIMEOUT_VAR = "SEC_TIMEOUT_SECONDS"
+MAX_RETRIES_VAR = "SEC_MAX_RETRIES"
+BACKOFF_VAR = "SEC_BACKOFF_SECONDS"
+
 DATA_DIR_VAR = "ETF_DATA_DIR"
 WAREHOUSE_URL_VAR = "ETF_WAREHOUSE_URL"
 CACHE_DIR_VAR = "ETF_CACHE_DIR"
@@ -72,6 +76,15 @@ def requests_per_second() -> float:
 
 def pause_seconds() -> float:
     return float(os.environ.get(PAUSE_VAR, DEFAULT_PAUSE_SECONDS))
+
+
+def retry_policy() -> dict:
+    """Client timeout and retry settings (seconds; retries after the first attempt)."""
+    return {
+        "timeout_seconds": float(os.environ.get(TIMEOUT_VAR, 30)),
+        "max_retries": int(os.environ.get(MAX_RETRIES_VAR, 5)),
+        "backoff_base_seconds": float(os.environ.get(BACKOFF_VAR, 1)),
+    }
 
 
 def base_url() -> str:

@@ -7,12 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dagster import AssetMaterialization, DagsterInstance, build_sensor_context, instance_for_test
+from dagster import DagsterInstance
 
 from etf_assets.cli import main
 from etf_assets.definitions import defs
 from etf_assets.partitions import CIK_PARTITIONS_NAME
-from etf_assets.universe.sensors import unclassified_trusts_sensor
 from etf_assets_tests.conftest import start_fake
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,7 +75,7 @@ def test_definitions_load_and_validate():
     repo = defs.get_repository_def()
     keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
     assert {"etf_universe", "etf_classification"} <= keys
-    assert {s.name for s in repo.sensor_defs} >= {"unclassified_trusts_sensor"}
+    assert {s.name for s in repo.sensor_defs} >= {"sec_filings_sensor", "gap_repair_sensor"}
     assert repo.get_schedule_def("daily_universe_refresh")
     assert len(list(repo.asset_graph.asset_check_keys)) >= 2
     env = {k: v for k, v in os.environ.items() if k != "SEC_USER_AGENT"}
@@ -87,19 +86,6 @@ def test_definitions_load_and_validate():
         cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "All code locations passed validation" in proc.stdout + proc.stderr
-
-
-def test_unclassified_trusts_sensor_requests_only_new_partitions():
-    with instance_for_test() as instance:
-        keys = [f"{i:010d}" for i in range(1, 41)]
-        instance.add_dynamic_partitions(CIK_PARTITIONS_NAME, keys)
-        for done in keys[:3]:  # already classified: never requested again
-            instance.report_runless_asset_event(
-                AssetMaterialization(asset_key="etf_classification", partition=done))
-        result = unclassified_trusts_sensor(build_sensor_context(instance=instance))
-        requested = [r.partition_key for r in result.run_requests]
-        assert requested == keys[3:28]  # bounded per tick, lowest CIKs first
-        assert {r.run_key for r in result.run_requests} == {f"classify-{k}" for k in keys[3:28]}
 
 
 def test_parse_command_summarizes_a_real_filing(capsys):

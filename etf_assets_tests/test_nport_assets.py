@@ -69,7 +69,8 @@ def test_global_x_dax_loads_from_fake_edgar(edgar, warehouse_url):
     md = _md(result, "holdings", GLOBALX)
     assert md["filings_loaded"] == 1 and md["rows_holding"] == expected_positions == 41
     assert md["rows_derivative"] == 1
-    assert md["nport_data_version"].startswith("2024-01-31|")
+    assert md["nport_data_version"].startswith("2024-03-27|")  # filing date|accession
+    assert md["newest_report"].startswith("2024-01-31|")
     checks = _checks(result)
     assert checks["rows_match_positions"] and checks["keys_unique_and_series_are_etfs"]
     assert checks["derivative_rows_match_holdings"]

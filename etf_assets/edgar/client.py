@@ -147,6 +147,7 @@ class SecClient:
         # Validate before touching the disk or the network: zero requests without it.
         ua = validate_user_agent(user_agent or os.environ.get(settings.USER_AGENT_VAR))
         rate = requests_per_second or settings.requests_per_second()
+        kwargs = {**settings.retry_policy(), **kwargs}
         return cls(
             ua,
             base_url=base_url or settings.base_url(),

@@ -21,9 +21,9 @@ class SecClientResource(ConfigurableResource):
     cache_dir: Optional[str] = None
     disposable_ttl_seconds: Optional[float] = None
     pause_seconds: Optional[float] = None
-    max_retries: int = 5
-    backoff_base_seconds: float = 1.0
-    timeout_seconds: float = 30.0
+    max_retries: Optional[int] = None
+    backoff_base_seconds: Optional[float] = None
+    timeout_seconds: Optional[float] = None
 
     _client: Optional[SecClient] = PrivateAttr(default=None)
 

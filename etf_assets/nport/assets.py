@@ -22,6 +22,7 @@ from sqlalchemy import Engine, select
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.edgar.submissions import FilingRef, parse_submissions
+from etf_assets.freshness.stale import format_data_version
 from etf_assets.nport.checks import DERIVATIVES, HOLDINGS, NPORT_CHECKS, evaluate_checks
 from etf_assets.nport.parse import NportParseError, iter_nport
 from etf_assets.partitions import cik_partitions
@@ -55,13 +56,16 @@ class TrustNportResult:
     filings_skipped: dict[str, int] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)  # accession -> error
     newest: Optional[tuple[date, str]] = None  # (report date, accession) loaded/known
+    # (filing date, accession) of the newest NPORT-P/A on EDGAR when we looked: what the
+    # freshness logic compares SEC against (etf_assets/freshness/stale.py).
+    latest_seen: Optional[tuple[date, str]] = None
 
     def skip(self, reason: str) -> None:
         self.filings_skipped[reason] = self.filings_skipped.get(reason, 0) + 1
 
     @property
     def data_version(self) -> str:
-        return f"{self.newest[0].isoformat()}|{self.newest[1]}" if self.newest else "none"
+        return format_data_version(self.latest_seen)
 
     def metadata(self) -> dict:
         return {
@@ -77,6 +81,8 @@ class TrustNportResult:
             "filings_skipped": MetadataValue.json(self.filings_skipped),
             "filings_failed": MetadataValue.json(self.failed),
             "nport_data_version": self.data_version,
+            "newest_report": (f"{self.newest[0].isoformat()}|{self.newest[1]}"
+                              if self.newest else None),
         }
 
 
@@ -117,11 +123,14 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
     except SecNotFound:
         result.skip("no submissions on EDGAR")
         return result
+    nport_filings = [f for f in filings if f.form in NPORT_FORMS]
+    if nport_filings:
+        newest = max(nport_filings, key=lambda f: (f.filing_date, f.accession_number))
+        result.latest_seen = (newest.filing_date, newest.accession_number)
+        result.latest_filing_date_seen = newest.filing_date
     loaded = _loaded_accessions(engine, cik)
     covered: dict[str, date] = {}  # series -> newest report date handled (default depth)
     for ref in _candidates(filings, since):
-        result.latest_filing_date_seen = max(
-            filter(None, [result.latest_filing_date_seen, ref.filing_date]))
         if since is None and etf_series <= covered.keys():
             break  # every ETF series has its newest report: stop fetching
         if ref.accession_number in loaded:
@@ -195,9 +204,11 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
     check_specs=NPORT_CHECKS,
     partitions_def=cik_partitions,
     can_subset=True,
-    # A run may cover several trusts (the loop below); ten keeps a failure's blast
-    # radius small and per-partition metadata readable.
-    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=10),
+    # One trust per run: Dagster stores one data version per materialization event, and
+    # the freshness logic reads every partition's data version in one query. The body
+    # still loops over context.partition_keys, so a wider policy keeps working (data
+    # versions then come from metadata only).
+    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
 )
 def nport(context: AssetExecutionContext, config: NportConfig, sec: SecClientResource,
           warehouse: WarehouseResource):

@@ -114,7 +114,7 @@ def classify_trust(cik: str, client: SecClient, engine: Engine, log) -> dict:
 
 
 @asset(group_name="universe", partitions_def=cik_partitions, deps=[etf_universe],
-       kinds={"sql"}, backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=10))
+       kinds={"sql"}, backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1))  # see nport
 def etf_classification(
     context: AssetExecutionContext, sec: SecClientResource, warehouse: WarehouseResource
 ) -> MaterializeResult:

@@ -1,0 +1,1 @@
+"""Benchmarks (reports, not tests): ``python -m benchmarks.nport_bench``."""
