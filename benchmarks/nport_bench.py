@@ -212,19 +212,12 @@ def _orm():
 
 def _sqlite_engine(path: Path):
     """Plain SQLAlchemy SQLite engine with the same pragmas as make_engine's."""
-    from sqlalchemy import create_engine, event
+    from sqlalchemy import create_engine
 
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 60})
+    from etf_assets.warehouse.engine import configure_sqlite
 
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record) -> None:
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=60000")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.close()
-
-    return engine
+    # The same pragmas as the warehouse, so both approaches write under equal terms.
+    return configure_sqlite(create_engine(f"sqlite:///{path}", connect_args={"timeout": 60}))
 
 
 def orm_engine(path: Path):

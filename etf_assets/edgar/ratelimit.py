@@ -45,7 +45,35 @@ class RateLimiter(Protocol):
         """Unix time until which traffic is paused (0 when not paused)."""
 
 
-class FileRateLimiter:
+class _SpacingLimiter:
+    """The wait loop both limiters share; subclasses reserve a slot atomically."""
+
+    rate: float
+
+    def _reserve(self) -> tuple[bool, float]:
+        """Atomically: (True, seconds left) while paused, else (False, wait for my slot)."""
+        raise NotImplementedError
+
+    def acquire(self) -> float:
+        waited = 0.0
+        announced = False
+        while True:
+            paused, wait = self._reserve()
+            if paused:
+                if not announced:
+                    log.warning("SEC traffic paused for another %.0f s (rate limit)", wait)
+                    announced = True
+                # Sleep in short steps so a pause shortened by another process is seen.
+                step = min(wait, 1.0)
+                time.sleep(step)
+                waited += step
+                continue
+            if wait > 0:
+                time.sleep(wait)
+            return waited + max(wait, 0.0)
+
+
+class FileRateLimiter(_SpacingLimiter):
     """Machine-wide limiter: state in a small file, critical section under flock."""
 
     def __init__(self, path: str | os.PathLike[str], rate: float) -> None:
@@ -71,35 +99,18 @@ class FileRateLimiter:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
-    def acquire(self) -> float:
-        waited = 0.0
-        announced = False
-        while True:
-            fd = self._locked()
-            try:
-                next_slot, paused = self._read(fd)
-                now = time.time()
-                if paused > now:
-                    wait = paused - now
-                else:
-                    slot = max(now, next_slot)
-                    os.pwrite(fd, _STATE.pack(slot + self.interval, paused), 0)
-                    wait = slot - now
-                    paused = 0.0
-            finally:
-                self._release(fd)
-            if paused:
-                if not announced:
-                    log.warning("SEC traffic paused for another %.0f s (rate limit)", wait)
-                    announced = True
-                # Sleep in short steps so a pause shortened by another process is seen.
-                step = min(wait, 1.0)
-                time.sleep(step)
-                waited += step
-                continue
-            if wait > 0:
-                time.sleep(wait)
-            return waited + max(wait, 0.0)
+    def _reserve(self) -> tuple[bool, float]:
+        fd = self._locked()
+        try:
+            next_slot, paused = self._read(fd)
+            now = time.time()
+            if paused > now:
+                return True, paused - now
+            slot = max(now, next_slot)
+            os.pwrite(fd, _STATE.pack(slot + self.interval, paused), 0)
+            return False, slot - now
+        finally:
+            self._release(fd)
 
     def pause(self, seconds: float) -> float:
         fd = self._locked()
@@ -140,7 +151,7 @@ return {tostring(untl - now), tostring(t[1] + t[2] / 1000000)}
 """
 
 
-class RedisRateLimiter:
+class RedisRateLimiter(_SpacingLimiter):
     """Limiter for several machines: same spacing algorithm, Redis' clock, atomic Lua."""
 
     def __init__(self, url: str, rate: float, namespace: str = "etf-pipeline:sec") -> None:
@@ -155,19 +166,9 @@ class RedisRateLimiter:
         self._acquire = self._redis.register_script(_ACQUIRE_LUA)
         self._pause = self._redis.register_script(_PAUSE_LUA)
 
-    def acquire(self) -> float:
-        waited = 0.0
-        while True:
-            kind, value = self._acquire(keys=self._keys, args=[self.interval])
-            wait = float(value)
-            if kind == b"p":
-                step = min(wait, 1.0)
-                time.sleep(step)
-                waited += step
-                continue
-            if wait > 0:
-                time.sleep(wait)
-            return waited + wait
+    def _reserve(self) -> tuple[bool, float]:
+        kind, value = self._acquire(keys=self._keys, args=[self.interval])
+        return kind == b"p", float(value)
 
     def pause(self, seconds: float) -> float:
         remaining, _ = self._pause(keys=self._keys[1:], args=[seconds])

@@ -13,6 +13,21 @@ from etf_assets import settings
 from etf_assets.warehouse.tables import metadata
 
 
+def configure_sqlite(engine: Engine) -> Engine:
+    """WAL: readers (the UI, analysts) never block the loader. busy_timeout: parallel
+    Dagster steps wait for the writer lock instead of failing."""
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    return engine
+
+
 def make_engine(url: str | None = None) -> Engine:
     """Create the engine and the tables (idempotent, like the seed's create_all)."""
     url = url or settings.warehouse_url()
@@ -20,17 +35,7 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record) -> None:
-            # WAL: readers (the UI, analysts) never block the loader. busy_timeout:
-            # parallel Dagster steps wait for the writer lock instead of failing.
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=60000")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
+        engine = configure_sqlite(create_engine(url, connect_args={"timeout": 60}))
     else:
         if url.startswith(("postgresql://", "postgres://")):
             # SQLAlchemy 2.1 defaults to psycopg 3; we ship psycopg2 (COPY via copy_expert).
