@@ -346,7 +346,7 @@ def ours_engine(path: Path):
 
 
 def ours_load(engine, data, doc_cik: str, accession: str) -> dict[str, int]:
-    from etf_assets.warehouse.load import load_nport
+    from etf_assets.nport.load import load_nport
 
     with engine.begin() as conn:
         return load_nport(conn, data, accession=accession, filing_date=FILING_DATE,
@@ -656,7 +656,7 @@ def _child(mode: str, doc_path: str, work_dir: str) -> None:
         from etf_assets.nport.parse import iter_nport
     elif mode == "ours-load":
         from etf_assets.nport.parse import iter_nport  # noqa: F401
-        from etf_assets.warehouse.load import load_nport  # noqa: F401
+        from etf_assets.nport.load import load_nport  # noqa: F401
 
         engine = ours_engine(work / f"{mode}.sqlite")
         with engine.connect():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from datetime import date
 
-import pytest
 from dagster import (
     AssetKey,
     AssetMaterialization,
@@ -15,7 +14,7 @@ from dagster import (
     materialize,
 )
 from dagster._core.definitions.data_version import DATA_VERSION_TAG
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from etf_assets.cli import main
 from etf_assets.definitions import RESOURCES
@@ -33,7 +32,7 @@ from etf_assets.partitions import CIK_PARTITIONS_NAME
 from etf_assets.universe.assets import etf_classification
 from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.tables import derivative, filing, holding
-from etf_assets_tests.conftest import USER_AGENT, start_fake
+from etf_assets_tests.conftest import start_fake
 from etf_assets_tests.fake_edgar.build import fixture_path, nport_filing
 from etf_assets_tests.fake_edgar.server import Faults
 

@@ -28,20 +28,19 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from decimal import Decimal, localcontext
 from pathlib import Path
 
 import pytest
 from lxml import etree
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from etf_assets.nport.parse import Holding, NportParseError, iter_nport, parse_nport
 from etf_assets.nport.rows import filing_rows, rows_for, series_key_for
 from etf_assets.warehouse import load as load_module
 from etf_assets.warehouse.engine import make_engine
-from etf_assets.warehouse.load import load_nport, replace_filing
+from etf_assets.nport.load import load_nport
+from etf_assets.warehouse.load import replace_filing
 from etf_assets.warehouse.tables import (
     NPORT_TABLES,
     derivative,
@@ -406,7 +405,7 @@ _LOADER = r"""
 import datetime, json, sys, time
 from etf_assets.warehouse import load as load_module
 from etf_assets.warehouse.engine import make_engine
-from etf_assets.warehouse.load import load_nport
+from etf_assets.nport.load import load_nport
 
 url, path, accession, cik = sys.argv[1:5]
 

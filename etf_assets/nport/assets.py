@@ -2,11 +2,10 @@
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Optional
 
 from dagster import (
-    AssetCheckSpec,
     AssetExecutionContext,
     AssetCheckKey,
     AssetSpec,
@@ -28,7 +27,7 @@ from etf_assets.nport.parse import NportParseError, iter_nport
 from etf_assets.partitions import cik_partitions
 from etf_assets.universe.assets import etf_classification
 from etf_assets.warehouse.engine import WarehouseResource
-from etf_assets.warehouse.load import load_nport
+from etf_assets.nport.load import load_nport
 from etf_assets.warehouse.tables import filing, nport_report
 from etf_assets.warehouse.universe import etf_series_ids
 

@@ -9,18 +9,17 @@ the dialect's INSERT ... ON CONFLICT (SQLite and PostgreSQL both have it).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, BinaryIO
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Integer, Numeric, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
 
-from etf_assets.warehouse.tables import NPORT_TABLES, filing, processing_log
+from etf_assets.warehouse.tables import filing, processing_log
 
 BATCH = 5_000
 
@@ -257,63 +256,3 @@ def replace_filing(
     record_filing(conn, filing_row)
     log_processing(conn, cik, parser_type, latest_filing_date_seen)
     return written
-
-
-def load_nport(
-    conn: Connection,
-    source: bytes | BinaryIO,
-    *,
-    accession: str,
-    filing_date: date,
-    cik: str,
-    url: str,
-    sha256: str | None = None,
-    form: str | None = None,
-    acceptance_datetime: datetime | None = None,
-    parsed_at: datetime | None = None,
-    batch_size: int = BATCH,
-    on_flush: Callable[[str, int], None] | None = None,
-) -> dict[str, int]:
-    """Stream one N-PORT primary document into the warehouse (replace-by-accession).
-
-    ``cik`` is the filer CIK (any zero padding); ``form`` defaults to the document's
-    submissionType; ``sha256`` is computed when ``source`` is bytes. Broken XML raises
-    :class:`~etf_assets.nport.parse.NportParseError`, possibly after some batches were
-    written: the caller's transaction must then roll back (``engine.begin()`` does).
-    """
-    from etf_assets.nport.parse import iter_nport
-    from etf_assets.nport.rows import filing_rows
-
-    cik10 = str(cik).strip().zfill(10)
-    if sha256 is None:
-        if not isinstance(source, (bytes, bytearray, memoryview)):
-            raise ValueError("sha256 is required when source is a file")
-        sha256 = hashlib.sha256(source).hexdigest()
-    stream = iter_nport(source)
-    header = stream.header
-    form = form or header.form
-    if not form:
-        raise ValueError(f"{accession}: no form given and the document has no submissionType")
-    filing_row = {
-        "accession_number": accession,
-        "cik": cik10,
-        "form": form,
-        "filing_date": filing_date,
-        "report_date": header.rep_pd_date,
-        "acceptance_datetime": acceptance_datetime,
-        "url": url,
-        "sha256": sha256,
-        "parsed_at": parsed_at or datetime.now(),
-    }
-    return replace_filing(
-        conn,
-        accession=accession,
-        tables=NPORT_TABLES,
-        rows=filing_rows(stream, accession=accession, filing_date=filing_date, cik=cik10),
-        filing_row=filing_row,
-        cik=cik10,
-        parser_type="nport",
-        latest_filing_date_seen=filing_date,
-        batch_size=batch_size,
-        on_flush=on_flush,
-    )
