@@ -154,3 +154,20 @@ def test_broken_filing_fails_alone_with_its_accession(edgar):
         assert sorted(loaded) == [(bad.series[0]["series_id"], date(2026, 6, 30)),
                                   ("S900000001", date(2026, 9, 30))]
     assert _run(instance, [nport], "0000000102").success  # other partitions go on
+
+
+def test_filings_beyond_the_recent_block_are_found_in_submission_pages(edgar):
+    """SEC keeps ~1,000 filings inline; here 3: trust 101's N-CEN and older NPORT-Ps
+    move to CIK0000000101-submissions-001.json and must still be found."""
+    edgar.corpus.recent_limit = 3
+    instance = DagsterInstance.ephemeral()
+    assert _run(instance, [etf_universe]).success
+    result = _run(instance, [etf_classification], TRUST)
+    assert result.success
+    md = next(m for m in result.asset_materializations_for_node("etf_classification")
+              if m.partition == TRUST).metadata
+    assert md["ncen_accession"].value and md["etf_series"].value == 2
+    assert "/submissions/CIK0000000101-submissions-001.json" in [
+        r.path for r in edgar.served()]
+    result = _run(instance, [nport], TRUST, {"since": "2026-01-01"})
+    assert _md(result, "holdings", TRUST)["filings_loaded"] == 4  # 2 of them on the page

@@ -32,7 +32,7 @@ def _datetime(v: str | None) -> datetime | None:
 def parse_submissions(doc: dict[str, Any], cik: str | int | None = None) -> list[FilingRef]:
     """Filing references of a submissions JSON (the main file's `filings.recent` or a page)."""
     cik10 = f"{int(cik if cik is not None else doc['cik']):010d}"
-    cols = doc["filings"]["recent"] if "filings" in doc else doc
+    cols = doc["filings"]["recent"] if "filings" in doc else doc  # main file or a page
     out = []
     n = len(cols.get("accessionNumber", []))
     for i in range(n):
@@ -57,3 +57,26 @@ def latest(filings: Iterable[FilingRef], forms: Iterable[str]) -> FilingRef | No
                                  > (best.filing_date, best.accession_number)):
             best = f
     return best
+
+
+def fetch_filings(client, cik: str, forms: Iterable[str], *,
+                  since: date | None = None) -> list[FilingRef]:
+    """A trust's filings from its submissions JSON, following the older pages
+    (`filings.files`) only as far as needed.
+
+    data.sec.gov keeps about the newest 1,000 filings inline; a large trust (hundreds
+    of series filing NPORT-P every quarter) pushes its yearly N-CEN into the pages.
+    Without `since`: pages are read until one filing of `forms` is found. With
+    `since`: pages are read while they may hold filings dated on or after it.
+    """
+    wanted = set(forms)
+    doc = client.submissions(cik)
+    out = parse_submissions(doc, cik)
+    for page in doc.get("filings", {}).get("files", []):
+        if since is None and any(f.form in wanted for f in out):
+            break
+        newest_on_page = page.get("filingTo")
+        if since is not None and newest_on_page and date.fromisoformat(newest_on_page) < since:
+            break
+        out.extend(parse_submissions(client.submissions_page(page["name"]), cik))
+    return out

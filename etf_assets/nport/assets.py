@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.resource import SecClientResource
-from etf_assets.edgar.submissions import FilingRef, parse_submissions
+from etf_assets.edgar.submissions import FilingRef, fetch_filings
 from etf_assets.freshness.stale import format_data_version
 from etf_assets.nport.checks import DERIVATIVES, HOLDINGS, NPORT_CHECKS, evaluate_checks
 from etf_assets.nport.parse import NportParseError, iter_nport
@@ -118,7 +118,7 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
         result.skip("trust has no ETF series")
         return result
     try:
-        filings = parse_submissions(client.submissions(cik), cik)
+        filings = fetch_filings(client, cik, NPORT_FORMS, since=since)
     except SecNotFound:
         result.skip("no submissions on EDGAR")
         return result

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.edgar.sgml import parse_submission
-from etf_assets.edgar.submissions import latest, parse_submissions
+from etf_assets.edgar.submissions import fetch_filings, latest
 from etf_assets.partitions import CIK_PARTITIONS_NAME, cik_partitions
 from etf_assets.universe.parse import parse_company_tickers_mf, parse_ncen
 from etf_assets.warehouse.engine import WarehouseResource
@@ -67,10 +67,11 @@ def etf_universe(
 
 def classify_trust(cik: str, client: SecClient, engine: Engine, log) -> dict:
     """One trust: its latest N-CEN decides, per series, which classes are ETFs; names
-    come from the SGML header. Two requests: submissions JSON, then the (cached) .txt.
+    come from the SGML header. Two requests: submissions JSON, then the (cached) .txt
+    (plus older submissions pages when the N-CEN is not among the newest ~1,000).
     Returns the partition's materialization metadata."""
     try:
-        filings = parse_submissions(client.submissions(cik), cik)
+        filings = fetch_filings(client, cik, NCEN_FORMS)
     except SecNotFound:
         filings = []
     ncen = latest(filings, NCEN_FORMS)

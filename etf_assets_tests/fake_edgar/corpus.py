@@ -90,6 +90,7 @@ class Corpus:
     filings: list[FakeFiling] = field(default_factory=list)
     today: date = date(2026, 11, 20)
     accessions: object = None  # build.AccessionCounter, to publish more filings
+    recent_limit: int = 1000  # SEC keeps about the newest 1,000 filings in `recent`
 
     def add(self, filing: FakeFiling) -> FakeFiling:
         self.filings.append(filing)
@@ -107,16 +108,8 @@ class Corpus:
                 return f
         return None
 
-    def submissions(self, cik: int) -> dict | None:
-        known = cik in self.trust_names or any(r[0] == cik for r in self.tickers_mf["data"])
-        if not known:
-            return None
-        rows = sorted(
-            (f for f in self.visible() if f.cik == cik),
-            key=lambda f: (f.filing_date, f.accession),
-            reverse=True,
-        )
-        recent = {
+    def _columns(self, rows: list[FakeFiling]) -> dict:
+        return {
             "accessionNumber": [f.accession for f in rows],
             "filingDate": [f.filing_date.isoformat() for f in rows],
             "reportDate": [f.report_date.isoformat() if f.report_date else "" for f in rows],
@@ -133,14 +126,39 @@ class Corpus:
             "primaryDocument": [f.primary_document for f in rows],
             "primaryDocDescription": [f.form for f in rows],
         }
+
+    def _filings_of(self, cik: int) -> list[FakeFiling]:
+        return sorted((f for f in self.visible() if f.cik == cik),
+                      key=lambda f: (f.filing_date, f.accession), reverse=True)
+
+    def submissions(self, cik: int) -> dict | None:
+        """Like data.sec.gov: the newest `recent_limit` filings inline, older ones in
+        pages CIK##########-submissions-NNN.json listed under `filings.files`."""
+        known = cik in self.trust_names or any(r[0] == cik for r in self.tickers_mf["data"])
+        if not known:
+            return None
+        rows = self._filings_of(cik)
+        recent, older = rows[: self.recent_limit], rows[self.recent_limit:]
+        files = []
+        for n, i in enumerate(range(0, len(older), self.recent_limit), 1):
+            page = older[i: i + self.recent_limit]
+            files.append({"name": f"CIK{cik:010d}-submissions-{n:03d}.json",
+                          "filingCount": len(page),
+                          "filingFrom": page[-1].filing_date.isoformat(),
+                          "filingTo": page[0].filing_date.isoformat()})
         return {
             "cik": str(cik),
             "entityType": "other",
             "name": self.trust_names.get(cik, f"FUND TRUST {cik}"),
             "tickers": [],
             "exchanges": [],
-            "filings": {"recent": recent, "files": []},
+            "filings": {"recent": self._columns(recent), "files": files},
         }
+
+    def submissions_page(self, cik: int, n: int) -> dict | None:
+        older = self._filings_of(cik)[self.recent_limit:]
+        page = older[(n - 1) * self.recent_limit: n * self.recent_limit]
+        return self._columns(page) if page else None
 
     def form_index(self, days: list[date]) -> bytes:
         """EDGAR's fixed-width form.idx for the filings of `days` (daily or a quarter)."""

@@ -57,6 +57,7 @@ _FLAT_TXT = re.compile(r"^/Archives/edgar/data/(\d+)/(\d{10}-\d{2}-\d{6})\.txt$"
 _DAILY = re.compile(r"^/Archives/edgar/daily-index/(\d{4})/QTR([1-4])/form\.(\d{8})\.idx$")
 _FULL = re.compile(r"^/Archives/edgar/full-index/(\d{4})/QTR([1-4])/form\.idx$")
 _SUBMISSIONS = re.compile(r"^/submissions/CIK(\d{10})\.json$")
+_SUBMISSIONS_PAGE = re.compile(r"^/submissions/CIK(\d{10})-submissions-(\d{3})\.json$")
 
 
 class FakeEdgar:
@@ -170,6 +171,11 @@ class FakeEdgar:
             if sub is None:
                 return 404, b"Not Found", "text/plain"
             return 200, json.dumps(sub).encode(), "application/json"
+        if m := _SUBMISSIONS_PAGE.match(path):
+            page = c.submissions_page(int(m.group(1)), int(m.group(2)))
+            if page is None:
+                return 404, b"Not Found", "text/plain"
+            return 200, json.dumps(page).encode(), "application/json"
         if m := _DAILY.match(path):
             day = date(int(m[3][:4]), int(m[3][4:6]), int(m[3][6:]))
             # EDGAR publishes a day's index after the day ends; no index on weekends.
