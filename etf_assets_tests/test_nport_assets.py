@@ -68,6 +68,11 @@ def test_global_x_dax_loads_from_fake_edgar(edgar, warehouse_url):
     assert result.success
     md = _md(result, "holdings", GLOBALX)
     assert md["filings_loaded"] == 1 and md["rows_holding"] == expected_positions == 41
+    # Like SEC, the fake's submissions point at the XSL rendering (HTML); the raw XML
+    # was fetched instead.
+    sub = edgar.corpus.submissions(int(GLOBALX))["filings"]["recent"]["primaryDocument"]
+    assert sub == ["xslFormNPORT-P_X01/primary_doc.xml"]
+    assert not [r.path for r in edgar.served() if "/xslForm" in r.path]
     assert md["rows_derivative"] == 1
     assert md["nport_data_version"].startswith("2024-03-27|")  # filing date|accession
     assert md["newest_report"].startswith("2024-01-31|")

@@ -49,14 +49,19 @@ def parse_submissions(doc: dict[str, Any], cik: str | int | None = None) -> list
 
 
 def latest(filings: Iterable[FilingRef], forms: Iterable[str]) -> FilingRef | None:
-    """Newest filing of any of `forms` (by filing date, then accession)."""
+    """The filing of any of `forms` for the newest period (then the latest filed): an
+    amendment of last year's report filed late must not outrank this year's report."""
     wanted = set(forms)
-    best = None
-    for f in filings:
-        if f.form in wanted and (best is None or (f.filing_date, f.accession_number)
-                                 > (best.filing_date, best.accession_number)):
-            best = f
-    return best
+    key = lambda f: (f.report_date or date.min, f.filing_date, f.accession_number)  # noqa: E731
+    return max((f for f in filings if f.form in wanted), key=key, default=None)
+
+
+def raw_document_name(primary_document: str | None, default: str = "primary_doc.xml") -> str:
+    """The filed document's name. For XML forms SEC's `primaryDocument` points at its
+    XSL rendering ("xslFormNPORT-P_X01/primary_doc.xml", HTML); the raw XML is the same
+    file name at the accession folder's top."""
+    name = (primary_document or "").rsplit("/", 1)[-1]
+    return name or default
 
 
 def fetch_filings(client, cik: str, forms: Iterable[str], *,

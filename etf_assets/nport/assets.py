@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.resource import SecClientResource
-from etf_assets.edgar.submissions import FilingRef, fetch_filings
+from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_name
 from etf_assets.freshness.stale import format_data_version
 from etf_assets.nport.checks import DERIVATIVES, HOLDINGS, NPORT_CHECKS, evaluate_checks
 from etf_assets.nport.parse import NportParseError, iter_nport
@@ -141,7 +141,7 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
             continue
         try:
             doc = client.filing_document(cik, ref.accession_number,
-                                         ref.primary_document or "primary_doc.xml")
+                                         raw_document_name(ref.primary_document))
         except SecNotFound:
             result.failed[ref.accession_number] = "primary document not found on EDGAR"
             continue
@@ -165,7 +165,7 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
                     cik=cik, form=ref.form, acceptance_datetime=ref.acceptance_datetime,
                     url=client.www(f"/Archives/edgar/data/{int(cik)}/"
                                    f"{ref.accession_number.replace('-', '')}/"
-                                   f"{ref.primary_document or 'primary_doc.xml'}"),
+                                   f"{raw_document_name(ref.primary_document)}"),
                     sha256=hashlib.sha256(doc).hexdigest(),
                 )
                 skipped = conn.execute(select(nport_report.c.skipped).where(

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.edgar.sgml import parse_submission
-from etf_assets.edgar.submissions import fetch_filings, latest
+from etf_assets.edgar.submissions import fetch_filings, latest, raw_document_name
 from etf_assets.partitions import CIK_PARTITIONS_NAME, cik_partitions
 from etf_assets.universe.parse import parse_company_tickers_mf, parse_ncen
 from etf_assets.warehouse.engine import WarehouseResource
@@ -81,8 +81,7 @@ def classify_trust(cik: str, client: SecClient, engine: Engine, log) -> dict:
                 "classification_data_version": "no-ncen"}
     txt = client.filing_text(cik, ncen.accession_number)
     sub = parse_submission(txt)
-    primary = sub.document(ncen.primary_document or "primary_doc.xml") or sub.document(
-        "primary_doc.xml")
+    primary = sub.document(raw_document_name(ncen.primary_document))
     if primary is None:
         raise ValueError(f"{ncen.accession_number}: N-CEN has no primary_doc.xml")
     report = parse_ncen(primary)

@@ -123,7 +123,10 @@ class Corpus:
             "size": [0 for _ in rows],
             "isXBRL": [0 for _ in rows],
             "isInlineXBRL": [0 for _ in rows],
-            "primaryDocument": [f.primary_document for f in rows],
+            # Like SEC: XML forms point at their XSL rendering, not the raw XML.
+            "primaryDocument": [
+                f"xslForm{f.form.split('/')[0]}_X01/{f.primary_document}"
+                if f.primary_document.endswith(".xml") else f.primary_document for f in rows],
             "primaryDocDescription": [f.form for f in rows],
         }
 

@@ -202,6 +202,9 @@ class FakeEdgar:
                     return 200, f.index_json(), "application/json"
                 if name == f"{f.accession}.txt":
                     return 200, f.txt(), "text/plain"
+                if name.startswith("xsl") and f.document(name.rsplit("/", 1)[-1]):
+                    # SEC's human rendering of an XML form: HTML, not the filed XML.
+                    return 200, b"<html><body>rendered form</body></html>", "text/html"
                 body = f.document(name)
                 if body is not None:
                     ctype = "application/xml" if name.endswith(".xml") else "text/html"
