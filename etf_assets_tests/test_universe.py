@@ -140,3 +140,44 @@ def test_ncen_overrules_ticker_shape_and_missing_trust_is_kept(sec_env):
             assert conn.execute(select(func.count()).select_from(series).where(
                 series.c.cik == "0000000103")).scalar_one() > 0  # never deleted
         assert "0000000103" in instance.get_dynamic_partitions(CIK_PARTITIONS_NAME)
+
+
+def test_ncen_keeps_mutual_fund_classes_of_an_etf_series_out(tmp_path):
+    """A Vanguard-style series: one ETF class listed on an exchange, two mutual-fund
+    classes. Only the listed class is an ETF; an N-CEN-deactivated class stays inactive
+    after the next universe refresh."""
+    from datetime import date, datetime
+
+    from etf_assets.edgar.sgml import SgmlClass, SgmlSeries, Submission
+    from etf_assets.universe.parse import MfClass, NcenReport, NcenSeries
+    from etf_assets.warehouse.universe import apply_ncen, load_universe
+
+    engine = make_engine(f"sqlite:///{tmp_path}/w.sqlite")
+    cik, sid = "0000036405", "S000002848"
+    classes = [MfClass(cik, sid, "C000007800", "VTSAX"), MfClass(cik, sid, "C000007801", "VITSX"),
+               MfClass(cik, sid, "C000007802", "VTI"), MfClass(cik, sid, "C000007803", "VOLD")]
+    sub = Submission("0000000000-26-000001", "N-CEN", date(2026, 2, 1), date(2025, 12, 31),
+                     None, "Vanguard Index Funds", cik,
+                     (SgmlSeries(sid, "Total Stock Market Index Fund", cik,
+                                 tuple(SgmlClass(c.class_id, None, c.ticker)
+                                       for c in classes[:3])),), sgml=None)
+    report = NcenReport({sid: NcenSeries(sid, "Total Stock Market Index Fund",
+                                         ("Exchange-Traded Fund",), (("ARCX", "VTI"),))})
+    with engine.begin() as conn:
+        load_universe(conn, classes, datetime(2026, 3, 1))
+        apply_ncen(conn, cik, sub, report, datetime(2026, 3, 2))
+        load_universe(conn, classes, datetime(2026, 3, 3))
+        rows = {r.ticker: r for r in conn.execute(select(etf))}
+    assert rows["VTI"].is_etf and rows["VTI"].exchange == "ARCX" and rows["VTI"].active
+    assert not rows["VTSAX"].is_etf and not rows["VITSX"].is_etf
+    assert not rows["VOLD"].is_etf  # in the series, not listed on an exchange
+    assert {r.decision_source for r in rows.values()} == {"ncen"}
+    # Next year's N-CEN no longer reports the series (merged away): its classes are no
+    # longer vouched for, and the lagging ticker file must not reactivate them.
+    later = Submission("0000000000-27-000001", "N-CEN", date(2027, 2, 1),
+                       date(2026, 12, 31), None, "Vanguard Index Funds", cik, (), sgml=None)
+    with engine.begin() as conn:
+        apply_ncen(conn, cik, later, NcenReport({}), datetime(2027, 3, 1))
+        load_universe(conn, classes, datetime(2027, 3, 2))
+        active = {r.ticker for r in conn.execute(select(etf).where(etf.c.active.is_(True)))}
+    assert active == set()

@@ -48,15 +48,13 @@ def load_universe(conn: Connection, classes: Sequence[MfClass], now: datetime) -
         {**row, "is_etf": True, "decision_source": TICKER_SHAPE}
         for row in class_rows.values() if is_etf_ticker_shape(row["ticker"])
     ]
-    # Existing rows keep their decision (an N-CEN verdict outranks the ticker shape).
-    upsert(conn, etf, candidates, ["ticker", "series_id", "cik", *refresh])
-    # Rows of classes still listed but no longer ticker candidates are refreshed too.
-    conn.execute(
-        update(etf)
-        .where(etf.c.class_id.in_(select(share_class.c.class_id)
-                                  .where(share_class.c.last_seen == now)))
-        .values(last_seen=now, active=True)
-    )
+    # Existing rows keep their decision (an N-CEN verdict outranks the ticker shape) and
+    # their activity: N-CEN rows are (de)activated by their trust's N-CEN only.
+    upsert(conn, etf, candidates, ["ticker", "series_id", "cik", "last_seen"])
+    listed = select(share_class.c.class_id).where(share_class.c.last_seen == now)
+    conn.execute(update(etf).where(etf.c.class_id.in_(listed)).values(last_seen=now))
+    conn.execute(update(etf).where(etf.c.class_id.in_(listed),
+                                   etf.c.decision_source == TICKER_SHAPE).values(active=True))
     for table in (trust, series, share_class, etf):
         stale = and_(table.c.last_seen < now, table.c.active.is_(True))
         if table is etf:
@@ -135,14 +133,17 @@ def apply_ncen(conn: Connection, cik: str, sub: Submission, report: NcenReport,
         stats.etf_series += ns.is_etf
         stats.non_etf_series += not ns.is_etf
         for class_id, (class_name, ticker) in classes.items():
+            # An ETF series can also have mutual-fund classes (Vanguard's VTSAX beside
+            # VTI): when the N-CEN lists the exchange-traded tickers, only those are ETFs.
+            class_is_etf = ns.is_etf and (not listed or ticker is None or ticker in listed)
             etf_rows.append({
                 "class_id": class_id, "ticker": ticker, "series_id": sid, "cik": cik,
                 "fund_name": name, "class_name": class_name, "issuer_name": sub.company_name,
-                "exchange": listed.get(ticker, exchange) if ns.is_etf else None,
-                "is_etf": ns.is_etf, "decision_source": NCEN,
+                "exchange": listed.get(ticker, exchange) if class_is_etf else None,
+                "is_etf": class_is_etf, "decision_source": NCEN,
                 "decided_by_accession": sub.accession_number, **seen,
             })
-            stats.etf_classes += ns.is_etf
+            stats.etf_classes += class_is_etf
     # Series named in the SGML header but absent from the N-CEN keep their names.
     for sid, sg in sgml.items():
         if sid not in report.series:
