@@ -84,7 +84,7 @@ def run_all(limit: int | None) -> int:
     if limit is not None:
         ciks = ciks[:limit]
     print(f"[2/2] Processing {len(ciks)} trust(s) ...", flush=True)
-    from etf_assets.edgar.client import SecClient, SecHttpError
+    from etf_assets.edgar.client import SecClient
     from etf_assets.edgar.submissions import parse_submissions
     from etf_assets.freshness.stale import assets_for, read_states, stale_groups_from_submissions
 
@@ -102,8 +102,8 @@ def run_all(limit: int | None) -> int:
             stale = stale_groups_from_submissions(
                 [] if states[cik].never_loaded else
                 parse_submissions(client.submissions(cik), cik), states[cik])
-        except SecHttpError as exc:
-            failed.append((cik, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - one trust's trouble never ends the run
+            failed.append((cik, f"{type(exc).__name__}: {exc}"))
             print(f"{prefix} FAILED checking SEC: {exc}", flush=True)
             continue
         if not stale:

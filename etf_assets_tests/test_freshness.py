@@ -123,7 +123,7 @@ def test_run_all_twice_then_sensor_picks_up_a_new_filing(sec_env, capsys):
         edgar.reset()
         tick = evaluate_freshness(instance, client, engine, cursor, today=date(2026, 11, 23))
         assert tick.run_requests == [] and tick.index_days_read == []  # not published yet
-        assert tick.cursor == cursor
+        assert tick.cursor["last_index_day"] == cursor["last_index_day"]
         edgar.set_today(date(2026, 11, 24))
         tick = evaluate_freshness(instance, client, engine, cursor, today=date(2026, 11, 24))
         assert [r.path for r in edgar.served()] == [
@@ -133,7 +133,7 @@ def test_run_all_twice_then_sensor_picks_up_a_new_filing(sec_env, capsys):
         assert req.partition_key == "0000000102"
         assert list(req.asset_selection) == NPORT_KEYS
         assert new.accession in req.run_key and amend.accession in req.run_key
-        assert tick.cursor == {"last_index_day": "2026-11-23"}
+        assert tick.cursor["last_index_day"] == "2026-11-23"
 
         result = materialize([etf_classification, nport], instance=instance,
                              resources=RESOURCES, partition_key=req.partition_key,
@@ -228,3 +228,27 @@ def test_sensor_tick_over_many_partitions_makes_one_request_per_day(sec_env):
         assert [r.partition_key for r in result.run_requests] == ["0000000042"]
         assert set(result.run_requests[0].asset_selection) == {
             AssetKey("etf_classification"), *NPORT_KEYS}
+
+
+def test_never_loaded_trusts_rotate_and_holidays_do_not_block_the_cursor(sec_env):
+    """60 never-loaded trusts are all requested within two ticks (none starved); a
+    weekday whose index is missing long after the fact is a holiday; a missing index
+    for yesterday is retried."""
+    with start_fake(generated_trusts=0, real_tickers=False, real_filings=False) as edgar, \
+            instance_for_test() as instance:
+        sec_env(edgar)
+        ciks = [f"{9_000_000 + i:010d}" for i in range(60)]
+        instance.add_dynamic_partitions(CIK_PARTITIONS_NAME, ciks)
+        client, engine = SecClient.from_env(), make_engine()
+        edgar.corpus.holidays.add(date(2026, 11, 26))  # Thanksgiving: no index
+        edgar.set_today(date(2026, 12, 1))  # the fake has published through Nov 30
+        first = evaluate_freshness(instance, client, engine,
+                                   {"last_index_day": "2026-11-20"}, date(2026, 12, 2))
+        second = evaluate_freshness(instance, client, engine, first.cursor, date(2026, 12, 2))
+        requested = [r.partition_key for r in first.run_requests + second.run_requests]
+        assert set(requested) == set(ciks)
+        # The holiday (6 days old) is passed; Dec 1 (yesterday, not published) is retried.
+        assert first.index_days_read == ["2026-11-23", "2026-11-24", "2026-11-25",
+                                         "2026-11-26", "2026-11-27", "2026-11-30"]
+        assert first.cursor["last_index_day"] == "2026-11-30"
+        assert second.index_days_read == []

@@ -9,8 +9,10 @@
 """
 
 import json
+import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from dagster import (
     AddDynamicPartitionsRequest,
@@ -45,6 +47,11 @@ MAX_INDEX_DAYS_PER_TICK = 10
 # A weekday index that is still 404 this many days later was a holiday, not late.
 INDEX_PUBLICATION_GRACE_DAYS = 3
 GAP_REPAIR_PER_TICK = 5
+EDGAR_TZ = ZoneInfo("America/New_York")  # EDGAR's days (and index files) are Eastern
+
+
+def edgar_today() -> date:
+    return datetime.now(EDGAR_TZ).date()
 
 
 @dataclass
@@ -67,7 +74,12 @@ def evaluate_freshness(instance: DagsterInstance, client: SecClient, engine: Eng
     states = read_states(instance, partitions)
 
     never = sorted(c for c in partitions if states[c].never_loaded)
-    for cik in never[:MAX_INITIAL_RUNS_PER_TICK]:
+    # Rotate through them: trusts whose first load keeps failing must not hold the
+    # first slots forever and starve the others.
+    start = int(cursor.get("initial_offset", 0)) % len(never) if never else 0
+    batch = (never[start:] + never[:start])[:MAX_INITIAL_RUNS_PER_TICK]
+    tick.cursor["initial_offset"] = start + len(batch)
+    for cik in batch:
         tick.run_requests.append(RunRequest(
             partition_key=cik, asset_selection=assets_for(ALL_GROUPS),
             # Dated: a first load that failed is asked again the next day, not never.
@@ -79,12 +91,12 @@ def evaluate_freshness(instance: DagsterInstance, client: SecClient, engine: Eng
     for day in business_days(last, today - timedelta(days=1))[:MAX_INDEX_DAYS_PER_TICK]:
         try:
             entries = parse_form_index(client.daily_form_index(day))
-        except SecNotFound:
-            if (today - day).days < INDEX_PUBLICATION_GRACE_DAYS:
-                break  # not published yet: try again next tick
+        except SecHttpError as exc:
+            # A missing index answers 404 (or 403, seen for unpublished index files).
+            missing = isinstance(exc, SecNotFound) or exc.status == 403
+            if not missing or (today - day).days < INDEX_PUBLICATION_GRACE_DAYS:
+                break  # not published yet, or SEC trouble: this day again next tick
             entries = []  # a holiday
-        except SecHttpError:
-            break  # keep the cursor here; the next tick retries this day
         stale = stale_from_index(entries, states)
         for cik, groups in sorted(stale.items()):
             accessions = sorted(a for accs in groups.values() for a in accs)
@@ -105,8 +117,11 @@ def sec_filings_sensor(context: SensorEvaluationContext, sec: SecClientResource,
                        warehouse: WarehouseResource) -> SensorResult:
     """New trusts, never-loaded trusts, and new filings from EDGAR's daily form index."""
     cursor = json.loads(context.cursor) if context.cursor else {}
-    tick = evaluate_freshness(context.instance, sec.get_client(), warehouse.get_engine(),
-                              cursor, date.today())
+    client = sec.get_client()
+    if _paused(client, context):
+        return SensorResult(cursor=context.cursor)
+    tick = evaluate_freshness(context.instance, client, warehouse.get_engine(),
+                              cursor, edgar_today())
     context.log.info("index days read: %s; %d stale pairs; %d runs; %d new partitions",
                      tick.index_days_read, tick.stale_pairs, len(tick.run_requests),
                      len(tick.new_partitions))
@@ -118,8 +133,19 @@ def sec_filings_sensor(context: SensorEvaluationContext, sec: SecClientResource,
     )
 
 
+def _paused(client: SecClient, context: SensorEvaluationContext) -> bool:
+    """During SEC's rate-limit pause a tick would only sleep past its own timeout."""
+    until = client.limiter.paused_until()
+    if until > time.time():
+        context.log.info("SEC traffic paused for %.0f s more: skipping this tick",
+                         until - time.time())
+        return True
+    return False
+
+
 def evaluate_gap_repair(instance: DagsterInstance, client: SecClient, position: int,
-                        per_tick: int = GAP_REPAIR_PER_TICK) -> tuple[list[RunRequest], int]:
+                        today: date, per_tick: int = GAP_REPAIR_PER_TICK
+                        ) -> tuple[list[RunRequest], int]:
     partitions = sorted(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
     if not partitions:
         return [], 0
@@ -138,7 +164,8 @@ def evaluate_gap_repair(instance: DagsterInstance, client: SecClient, position: 
         if stale:
             requests.append(RunRequest(
                 partition_key=cik, asset_selection=assets_for(stale),
-                run_key=f"{cik}:{','.join(sorted(stale.values()))}",
+                # Dated: gap repair is also the retry path for a run that failed.
+                run_key=f"{cik}:{','.join(sorted(stale.values()))}:{today.isoformat()}",
                 tags={"etf/reason": "gap repair"}))
     return requests, (start + len(batch)) % len(partitions)
 
@@ -149,5 +176,9 @@ def gap_repair_sensor(context: SensorEvaluationContext, sec: SecClientResource
                       ) -> SensorResult:
     """Round-robin over trusts, a few per tick, by submissions JSON (one request each)."""
     position = int(context.cursor or 0)
-    requests, position = evaluate_gap_repair(context.instance, sec.get_client(), position)
+    client = sec.get_client()
+    if _paused(client, context):
+        return SensorResult(cursor=context.cursor)
+    requests, position = evaluate_gap_repair(context.instance, client, position,
+                                             edgar_today())
     return SensorResult(run_requests=requests, cursor=str(position))

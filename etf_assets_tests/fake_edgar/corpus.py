@@ -91,6 +91,7 @@ class Corpus:
     today: date = date(2026, 11, 20)
     accessions: object = None  # build.AccessionCounter, to publish more filings
     recent_limit: int = 1000  # SEC keeps about the newest 1,000 filings in `recent`
+    holidays: set = field(default_factory=set)  # weekdays without a daily index
 
     def add(self, filing: FakeFiling) -> FakeFiling:
         self.filings.append(filing)

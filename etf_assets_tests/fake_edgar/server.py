@@ -179,7 +179,7 @@ class FakeEdgar:
         if m := _DAILY.match(path):
             day = date(int(m[3][:4]), int(m[3][4:6]), int(m[3][6:]))
             # EDGAR publishes a day's index after the day ends; no index on weekends.
-            if day >= c.today or day.weekday() >= 5:
+            if day >= c.today or day.weekday() >= 5 or day in c.holidays:
                 return 404, b"Not Found", "text/plain"
             return 200, c.form_index([day]), "text/plain"
         if m := _FULL.match(path):
