@@ -176,3 +176,22 @@ def test_filings_beyond_the_recent_block_are_found_in_submission_pages(edgar):
         r.path for r in edgar.served()]
     result = _run(instance, [nport], TRUST, {"since": "2026-01-01"})
     assert _md(result, "holdings", TRUST)["filings_loaded"] == 4  # 2 of them on the page
+
+
+def test_late_amendment_of_an_older_loaded_report_is_loaded(edgar):
+    """Default depth loads the newest report; an NPORT-P/A of an older report that is in
+    the warehouse (loaded with `since`) is loaded later under its own accession."""
+    instance = DagsterInstance.ephemeral()
+    assert _run(instance, [etf_universe]).success
+    assert _run(instance, [etf_classification, nport], TRUST, {"since": "2026-01-01"}).success
+    corpus = edgar.corpus
+    amend = nport_filing(101, "Fakeshares Trust 001", corpus.accessions.next(2026),
+                         "S900000000", "Fakeshares ETF", [], date(2026, 6, 30),
+                         date(2026, 11, 25), n_holdings=4, n_derivatives=0, seed=5,
+                         form="NPORT-P/A")
+    corpus.add(amend)
+    corpus.today = date(2026, 12, 1)
+    result = _run(instance, [nport], TRUST)  # default depth
+    assert _md(result, "holdings", TRUST)["accessions_loaded"] == [amend.accession]
+    with make_engine().connect() as conn:
+        assert _count(conn, holding, accession_number=amend.accession) == 4

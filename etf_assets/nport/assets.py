@@ -129,9 +129,20 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
         result.latest_filing_date_seen = newest.filing_date
     loaded = _loaded_accessions(engine, cik)
     covered: dict[str, date] = {}  # series -> newest report date handled (default depth)
-    for ref in _candidates(filings, since):
-        if since is None and etf_series <= covered.keys():
-            break  # every ETF series has its newest report: stop fetching
+    queue = _candidates(filings, since)
+    # Amendments of a report already in the warehouse are history too (invariant 3),
+    # even when the report is older than the default depth's window.
+    loaded_reports = {report for _, report in loaded.values()}
+    in_queue = {f.accession_number for f in queue}
+    late = {f.accession_number for f in nport_filings
+            if f.form == "NPORT-P/A" and f.accession_number not in loaded
+            and f.report_date in loaded_reports}
+    queue += [f for f in nport_filings
+              if f.accession_number in late and f.accession_number not in in_queue]
+    for ref in queue:
+        is_late = ref.accession_number in late
+        if since is None and not is_late and etf_series <= covered.keys():
+            continue  # every ETF series has its newest report: fetch nothing more
         if ref.accession_number in loaded:
             series_id, report = loaded[ref.accession_number]
             if series_id:
@@ -155,7 +166,7 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
         if sid not in etf_series:
             result.skip("not an ETF series")
             continue
-        if since is None and sid in covered and header.rep_pd_date < covered[sid]:
+        if since is None and not is_late and sid in covered and header.rep_pd_date < covered[sid]:
             result.skip("older report (default depth: newest only)")
             continue
         try:
