@@ -181,3 +181,20 @@ def test_ncen_keeps_mutual_fund_classes_of_an_etf_series_out(tmp_path):
         load_universe(conn, classes, datetime(2027, 3, 2))
         active = {r.ticker for r in conn.execute(select(etf).where(etf.c.active.is_(True)))}
     assert active == set()
+
+
+def test_sgml_header_of_the_real_ab_active_ncen():
+    """0001410368-26-010918.txt: accepted 2026-02-12 11:09:58 Eastern = 16:09:58 UTC;
+    every series and class of the SERIES-AND-CLASSES block is kept."""
+    from datetime import date, datetime
+
+    from etf_assets.edgar.sgml import parse_submission
+
+    txt = fixture_path("submissions_txt/0001496608_0001410368-26-010918_N-CEN.txt").read_bytes()
+    sub = parse_submission(txt)
+    assert (sub.accession_number, sub.form, sub.filing_date, sub.period) == (
+        "0001410368-26-010918", "N-CEN", date(2026, 2, 12), date(2025, 11, 30))
+    assert sub.acceptance_datetime == datetime(2026, 2, 12, 16, 9, 58)
+    assert sub.company_name == "AB Active ETFs, Inc." and sub.cik == "0001496608"
+    assert len(sub.series) == 22 == txt.count(b"<SERIES-ID>")
+    assert sum(len(s.classes) for s in sub.series) == txt.count(b"<CLASS-CONTRACT-ID>")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from edgar.sgml import FilingSGML
 
@@ -109,6 +110,11 @@ def _as_date(v) -> date:
 
 
 def _as_datetime(v) -> datetime | None:
-    if v is None or isinstance(v, datetime):
-        return v
-    return datetime.fromisoformat(str(v))
+    """SGML's ACCEPTANCE-DATETIME is Eastern time; the warehouse keeps UTC (as the
+    submissions JSON gives it), naive."""
+    if v is None:
+        return None
+    dt = v if isinstance(v, datetime) else datetime.fromisoformat(str(v))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=ZoneInfo("America/New_York"))
+    return dt.astimezone(timezone.utc).replace(tzinfo=None)

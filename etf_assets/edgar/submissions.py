@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 
@@ -24,9 +24,11 @@ def _date(v: str | None) -> date | None:
 
 
 def _datetime(v: str | None) -> datetime | None:
+    """acceptanceDateTime is UTC ("...Z"); kept as naive UTC, like the whole warehouse."""
     if not v:
         return None
-    return datetime.fromisoformat(v.replace("Z", "+00:00")).replace(tzinfo=None)
+    dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+    return (dt.astimezone(timezone.utc) if dt.tzinfo else dt).replace(tzinfo=None)
 
 
 def parse_submissions(doc: dict[str, Any], cik: str | int | None = None) -> list[FilingRef]:
