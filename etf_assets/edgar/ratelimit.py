@@ -50,6 +50,9 @@ class _SpacingLimiter:
 
     rate: float
 
+    def paused_until(self) -> float:
+        raise NotImplementedError
+
     def _reserve(self) -> tuple[bool, float]:
         """Atomically: (True, seconds left) while paused, else (False, wait for my slot)."""
         raise NotImplementedError
@@ -70,7 +73,10 @@ class _SpacingLimiter:
                 continue
             if wait > 0:
                 time.sleep(wait)
-            return waited + max(wait, 0.0)
+                waited += wait
+                if self.paused_until() > time.time():
+                    continue  # a pause began while we waited for our slot: honour it
+            return waited
 
 
 class FileRateLimiter(_SpacingLimiter):
