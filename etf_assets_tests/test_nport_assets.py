@@ -35,6 +35,17 @@ def _md(result, key: str, cik: str) -> dict:
     raise AssertionError(f"no materialization of {key} for {cik}")
 
 
+def _publish_amendment(edgar, report: date, n_holdings: int, seed: int):
+    """Trust 101 files an NPORT-P/A of series S900000000's `report` on 2026-11-25."""
+    corpus = edgar.corpus
+    amend = nport_filing(101, "Fakeshares Trust 001", corpus.accessions.next(2026),
+                         "S900000000", "Fakeshares ETF", [], report, date(2026, 11, 25),
+                         n_holdings=n_holdings, n_derivatives=0, seed=seed,
+                         form="NPORT-P/A")
+    corpus.add(amend)
+    return amend
+
+
 def _checks(result) -> dict[str, bool]:
     return {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
 
@@ -123,12 +134,7 @@ def test_since_loads_history_and_amendment_adds_rows(edgar):
     result = _run(instance, [etf_classification, nport], TRUST, {"since": "2026-01-01"})
     assert _md(result, "holdings", TRUST)["filings_loaded"] == 4  # 2 series x 2 reports
     # Publish an amendment of series S900000000's 2026-09-30 report.
-    corpus = edgar.corpus
-    amend = nport_filing(101, "Fakeshares Trust 001", corpus.accessions.next(2026),
-                         "S900000000", "Fakeshares ETF", [], date(2026, 9, 30),
-                         date(2026, 11, 25), n_holdings=7, n_derivatives=1, seed=99,
-                         form="NPORT-P/A")
-    corpus.add(amend)
+    amend = _publish_amendment(edgar, date(2026, 9, 30), n_holdings=7, seed=99)
     edgar.set_today(date(2026, 11, 26))
     result = _run(instance, [nport], TRUST)
     md = _md(result, "holdings", TRUST)
@@ -184,13 +190,8 @@ def test_late_amendment_of_an_older_loaded_report_is_loaded(edgar):
     instance = DagsterInstance.ephemeral()
     assert _run(instance, [etf_universe]).success
     assert _run(instance, [etf_classification, nport], TRUST, {"since": "2026-01-01"}).success
-    corpus = edgar.corpus
-    amend = nport_filing(101, "Fakeshares Trust 001", corpus.accessions.next(2026),
-                         "S900000000", "Fakeshares ETF", [], date(2026, 6, 30),
-                         date(2026, 11, 25), n_holdings=4, n_derivatives=0, seed=5,
-                         form="NPORT-P/A")
-    corpus.add(amend)
-    corpus.today = date(2026, 12, 1)
+    amend = _publish_amendment(edgar, date(2026, 6, 30), n_holdings=4, seed=5)
+    edgar.set_today(date(2026, 12, 1))
     result = _run(instance, [nport], TRUST)  # default depth
     assert _md(result, "holdings", TRUST)["accessions_loaded"] == [amend.accession]
     with make_engine().connect() as conn:

@@ -254,14 +254,17 @@ class SecClient:
         """Older filings live in extra pages named in `filings.files` of the main JSON."""
         return self.get_json(self.data(f"/submissions/{name}"))
 
+    def archive_url(self, cik: str | int, accession: str, filename: str) -> str:
+        """A document of a filing: /Archives/edgar/data/<cik>/<accession folder>/<file>."""
+        return self.www(
+            f"/Archives/edgar/data/{int(cik)}/{accession.replace('-', '')}/{filename}")
+
     def filing_text(self, cik: str | int, accession: str) -> bytes:
         """The full submission (.txt): SGML header plus every document of the filing."""
-        folder = accession.replace("-", "")
-        return self.get(self.www(f"/Archives/edgar/data/{int(cik)}/{folder}/{accession}.txt"))
+        return self.get(self.archive_url(cik, accession, f"{accession}.txt"))
 
     def filing_document(self, cik: str | int, accession: str, filename: str) -> bytes:
-        folder = accession.replace("-", "")
-        return self.get(self.www(f"/Archives/edgar/data/{int(cik)}/{folder}/{filename}"))
+        return self.get(self.archive_url(cik, accession, filename))
 
     def daily_form_index(self, day) -> bytes:
         q = (day.month - 1) // 3 + 1

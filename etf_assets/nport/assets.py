@@ -174,9 +174,8 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
                 written = load_nport(
                     conn, doc, accession=ref.accession_number, filing_date=ref.filing_date,
                     cik=cik, form=ref.form, acceptance_datetime=ref.acceptance_datetime,
-                    url=client.www(f"/Archives/edgar/data/{int(cik)}/"
-                                   f"{ref.accession_number.replace('-', '')}/"
-                                   f"{raw_document_name(ref.primary_document)}"),
+                    url=client.archive_url(cik, ref.accession_number,
+                                           raw_document_name(ref.primary_document)),
                     sha256=hashlib.sha256(doc).hexdigest(),
                 )
                 skipped = conn.execute(select(nport_report.c.skipped).where(

@@ -92,9 +92,8 @@ def classify_trust(cik: str, client: SecClient, engine: Engine, log) -> dict:
             "accession_number": sub.accession_number, "cik": cik, "form": sub.form,
             "filing_date": sub.filing_date, "report_date": sub.period,
             "acceptance_datetime": sub.acceptance_datetime,
-            "url": client.www(f"/Archives/edgar/data/{int(cik)}/"
-                              f"{sub.accession_number.replace('-', '')}/"
-                              f"{sub.accession_number}.txt"),
+            "url": client.archive_url(cik, sub.accession_number,
+                                      f"{sub.accession_number}.txt"),
             "sha256": hashlib.sha256(txt).hexdigest(), "parsed_at": now,
         })
         log_processing(conn, cik, "ncen", ncen.filing_date, now)
