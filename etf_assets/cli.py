@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 
 from etf_assets import settings
+from etf_assets.partitions import TRUSTS_PER_RUN
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -36,15 +37,51 @@ def _step_error(result) -> str:
     return "run failed"
 
 
-def _metadata(result, node: str, asset_key, partition: str | None = None) -> dict:
-    for m in result.asset_materializations_for_node(node):
-        if m.asset_key == asset_key and (partition is None or m.partition == partition):
-            return {k: v.value for k, v in m.metadata.items()}
-    return {}
+def _failed_trusts(result) -> dict[str, str]:
+    """cik -> error, from the `failed_trusts` metadata of the run's failed steps."""
+    out: dict[str, str] = {}
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data:
+            md = event.step_failure_data.user_failure_data
+            entry = md.metadata.get("failed_trusts") if md else None
+            if entry is not None:
+                out.update(entry.value)
+    return out
+
+
+def _materializations(result) -> dict[tuple[str, str], dict]:
+    """(asset key, partition) -> metadata of every materialization in a run."""
+    out = {}
+    for event in result.all_events:
+        if event.is_step_materialization:
+            m = event.step_materialization_data.materialization
+            out[(m.asset_key.to_user_string(), m.partition)] = {
+                k: v.value for k, v in m.metadata.items()}
+    return out
+
+
+def _metadata(result, key: str, partition: str | None) -> dict:
+    return _materializations(result).get((key, partition), {})
+
+
+def _trust_line(cik: str, groups: tuple[str, ...], mats: dict) -> str:
+    cm = mats.get(("etf_classification", cik), {})
+    parts = []
+    if "ncen" in groups:
+        parts.append(f"N-CEN {cm['ncen_accession']}, {cm.get('etf_series')} ETF series"
+                     if cm.get("ncen_accession") else "no N-CEN (ticker shape kept)")
+    nm = mats.get(("holdings", cik), {})
+    if "nport" in groups:
+        parts.append(f"N-PORT {nm.get('filings_loaded', 0)} filing(s), "
+                     f"{nm.get('rows_holding', 0)} holdings, "
+                     f"{nm.get('rows_derivative', 0)} derivatives")
+    name = cm.get("trust_name") or ""
+    return f"{name}: {'; '.join(parts)}"
 
 
 def run_all(limit: int | None) -> int:
-    """Seed 000's flow: ensure tables; discover; then per CIK in order, continue on failure."""
+    """Seed 000's flow: ensure tables; discover; then the stale trusts, several per run,
+    in order; a failing trust never stops the others."""
     from etf_assets.edgar.cache import BodyCache
     from etf_assets.edgar.client import SecConfigError, validate_user_agent
 
@@ -56,83 +93,106 @@ def run_all(limit: int | None) -> int:
         return _fail("--limit must be a positive number of trusts")
 
     home = settings.ensure_dagster_home()
-    from dagster import DagsterInstance, materialize
+    from dagster import DagsterInstance
 
-    from etf_assets.definitions import RESOURCES
+    from etf_assets.definitions import defs
+    from etf_assets.edgar.client import SecClient
+    from etf_assets.edgar.submissions import parse_submissions
+    from etf_assets.freshness.runs import TRIGGER_TAG, partition_tags, plan_batches
+    from etf_assets.freshness.stale import (
+        assets_for,
+        observations_from_submissions,
+        read_states,
+        stale_groups,
+    )
     from etf_assets.partitions import CIK_PARTITIONS_NAME
-    from etf_assets.nport.assets import nport
-    from etf_assets.universe.assets import etf_classification, etf_universe
     from etf_assets.warehouse.engine import make_engine
+    from etf_assets.warehouse.freshness import read_latest, record_observations
 
     started = time.monotonic()
     engine = make_engine()  # step 0: tables exist (idempotent)
     print(f"Dagster home: {home}\nWarehouse:   {engine.url.render_as_string(hide_password=True)}"
           f"\nSEC:         {settings.base_url()} | {settings.data_url()}")
     instance = DagsterInstance.get()
-    tags = {"etf/trigger": "run-all"}
+    tags = {TRIGGER_TAG: "run-all"}
 
     print("[1/2] Discovering the ETF universe (company_tickers_mf.json) ...", flush=True)
-    result = materialize([etf_universe], instance=instance, resources=RESOURCES,
-                         raise_on_error=False, tags=tags, run_config=_quiet_run_config())
+    result = defs.resolve_job_def("refresh_universe").execute_in_process(
+        instance=instance, tags=tags, run_config=_quiet_run_config(), raise_on_error=False)
     if not result.success:
         return _fail(f"universe discovery failed: {_step_error(result)}", 1)
-    md = _metadata(result, "etf_universe", etf_universe.key)
+    md = _metadata(result, "etf_universe", None)
+    checks = ", ".join(f"{e.check_name} {'passed' if e.passed else 'FAILED'}"
+                       for e in result.get_asset_check_evaluations())
     print(f"      {md.get('classes_read')} classes, {md.get('trusts')} trusts, "
-          f"{md.get('etf_trusts')} ETF trusts ({md.get('partitions_added')} new partitions)")
+          f"{md.get('etf_trusts')} ETF trusts ({md.get('partitions_added')} new partitions); "
+          f"checks: {checks}")
 
-    ciks = sorted(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
-    if limit is not None:
-        ciks = ciks[:limit]
+    order = list(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
+    chosen = set(sorted(order)[:limit] if limit is not None else order)
+    ciks = [c for c in order if c in chosen]  # partition order: runs cover key ranges
     print(f"[2/2] Processing {len(ciks)} trust(s) ...", flush=True)
-    from etf_assets.edgar.client import SecClient
-    from etf_assets.edgar.submissions import parse_submissions
-    from etf_assets.freshness.stale import assets_for, read_states, stale_groups_from_submissions
-
     client = SecClient.from_env()
-    # What each trust has seen, from Dagster (one query per asset): the sensor uses the
-    # same state and the same rule (etf_assets/freshness/stale.py).
-    states = read_states(instance, ciks)
-    assets = [etf_classification, nport]
+    # What each trust has loaded, from Dagster (one query per asset): the sensors use
+    # the same state and the same rule (etf_assets/freshness/stale.py).
+    states = read_states(instance, ciks, attempts=False)
+    job = defs.resolve_job_def("refresh_trusts")
     cache = BodyCache(settings.cache_dir())
     succeeded, failed, skipped = [], [], []
-    for i, cik in enumerate(ciks, 1):
-        t0 = time.monotonic()
-        prefix = f"  [{i}/{len(ciks)}] {cik}"
+    done = 0
+    pending: dict[str, dict[str, str]] = {}
+
+    def run_batches(last_checked: str | None) -> None:
+        """Run the pending stale trusts of every batch that can no longer grow: full, or
+        not ending with the trust just checked (None: at the end, all of them)."""
+        nonlocal done
+        ready = [b for b in plan_batches(pending, ciks)
+                 if last_checked is None or len(b.ciks) >= TRUSTS_PER_RUN
+                 or b.ciks[-1] != last_checked]
+        for batch in ready:
+            t0 = time.monotonic()
+            res = job.execute_in_process(
+                instance=instance, asset_selection=assets_for(batch.groups),
+                tags={**tags, **partition_tags(batch.ciks), "etf/reason": batch.reason()},
+                run_config=_quiet_run_config(), raise_on_error=False)
+            cache.clear_disposable()  # the seed's cache cleanup (archives are kept)
+            mats, errors = _materializations(res), _failed_trusts(res)
+            elapsed = time.monotonic() - t0
+            for cik in batch.ciks:
+                done += 1
+                pending.pop(cik)
+                prefix = f"  [{done}/{len(ciks)}] {cik}"
+                ok = all((k.to_user_string(), cik) in mats for k in assets_for(batch.groups))
+                if ok and cik not in errors:
+                    succeeded.append(cik)
+                    print(f"{prefix} {_trust_line(cik, batch.groups, mats)}", flush=True)
+                else:
+                    failed.append((cik, errors.get(cik) or _step_error(res)))
+                    print(f"{prefix} FAILED: {failed[-1][1]}", flush=True)
+            print(f"      ({len(batch.ciks)} trust(s) in one run, {elapsed:.1f}s)", flush=True)
+
+    for cik in ciks:
         try:  # check SEC: the trust's submissions (one request), unless never loaded
-            stale = stale_groups_from_submissions(
-                [] if states[cik].never_loaded else
-                parse_submissions(client.submissions(cik), cik), states[cik])
+            if not states[cik].never_loaded:
+                filings = parse_submissions(client.submissions(cik), cik)
+                with engine.begin() as conn:
+                    record_observations(conn, observations_from_submissions(filings),
+                                        "submissions")
+            with engine.connect() as conn:
+                stale = stale_groups(states[cik], read_latest(conn, [cik]).get(cik))
         except Exception as exc:  # noqa: BLE001 - one trust's trouble never ends the run
+            done += 1
             failed.append((cik, f"{type(exc).__name__}: {exc}"))
-            print(f"{prefix} FAILED checking SEC: {exc}", flush=True)
-            continue
-        if not stale:
-            skipped.append(cik)
-            print(f"{prefix}: up to date ({time.monotonic() - t0:.1f}s)", flush=True)
-            continue
-        res = materialize(assets, partition_key=cik, instance=instance, selection=assets_for(stale),
-                          resources=RESOURCES, raise_on_error=False,
-                          tags={**tags, "etf/reason": ", ".join(f"{g}: {a}" for g, a in stale.items())},
-                          run_config=_quiet_run_config())
-        cache.clear_disposable()  # the seed's per-CIK cache cleanup (archives are kept)
-        elapsed = time.monotonic() - t0
-        if not res.success:
-            failed.append((cik, _step_error(res)))
-            print(f"{prefix} FAILED ({elapsed:.1f}s): {failed[-1][1]}", flush=True)
-            continue
-        parts = []
-        cm = _metadata(res, "etf_classification", etf_classification.key, cik)
-        if "ncen" in stale:
-            parts.append(f"N-CEN {cm['ncen_accession']}, {cm.get('etf_series')} ETF series"
-                         if cm.get("ncen_accession") else "no N-CEN (ticker shape kept)")
-        nm = _metadata(res, "nport", nport.keys_by_output_name["holdings"], cik)
-        if "nport" in stale:
-            parts.append(f"N-PORT {nm.get('filings_loaded', 0)} filing(s), "
-                         f"{nm.get('rows_holding', 0)} holdings, "
-                         f"{nm.get('rows_derivative', 0)} derivatives")
-        name = cm.get("trust_name") or ""
-        print(f"{prefix} {name}: {'; '.join(parts)} ({elapsed:.1f}s)", flush=True)
-        succeeded.append(cik)
+            print(f"  [{done}/{len(ciks)}] {cik} FAILED checking SEC: {exc}", flush=True)
+        else:
+            if stale:
+                pending[cik] = stale
+            else:
+                done += 1
+                skipped.append(cik)
+                print(f"  [{done}/{len(ciks)}] {cik}: up to date", flush=True)
+        run_batches(last_checked=cik)
+    run_batches(last_checked=None)
     _print_summary(engine)
     print(f"{len(succeeded)} succeeded, {len(failed)} failed, {len(skipped)} skipped "
           f"(no new data) in {time.monotonic() - started:.1f}s")

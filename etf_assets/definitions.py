@@ -1,13 +1,14 @@
 """Dagster wiring only: assets, checks, jobs, schedules, sensors, resources."""
 
-from dagster import Definitions
+from dagster import Definitions, in_process_executor
 
 from etf_assets.edgar.resource import SecClientResource
-from etf_assets.nport.assets import nport
-from etf_assets.universe.assets import etf_classification, etf_universe
-from etf_assets.universe.checks import etf_series_belong_to_their_trust, etfs_found
 from etf_assets.freshness.sensors import gap_repair_sensor, sec_filings_sensor
-from etf_assets.universe.sensors import classification_job, daily_universe_refresh, universe_job
+from etf_assets.jobs import check_data_quality_job, refresh_trusts_job, refresh_universe_job
+from etf_assets.trust_filings import trust_filings
+from etf_assets.universe.assets import etf_universe
+from etf_assets.universe.checks import etf_series_belong_to_their_trust, etfs_found
+from etf_assets.universe.sensors import daily_universe_refresh
 from etf_assets.warehouse.engine import WarehouseResource
 
 # Resources read their settings from the environment at run time (README: Configuration),
@@ -15,10 +16,12 @@ from etf_assets.warehouse.engine import WarehouseResource
 RESOURCES = {"sec": SecClientResource(), "warehouse": WarehouseResource()}
 
 defs = Definitions(
-    assets=[etf_universe, etf_classification, nport],
+    assets=[etf_universe, trust_filings],
     asset_checks=[etfs_found, etf_series_belong_to_their_trust],
-    jobs=[universe_job, classification_job],
+    jobs=[refresh_universe_job, refresh_trusts_job, check_data_quality_job],
     schedules=[daily_universe_refresh],
     sensors=[sec_filings_sensor, gap_repair_sensor],
     resources=RESOURCES,
+    # Every run's steps in the run's own process, UI-launched ones included (jobs.py).
+    executor=in_process_executor,
 )

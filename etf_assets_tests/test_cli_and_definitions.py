@@ -44,7 +44,13 @@ def test_run_all_limit_processes_first_trusts_and_runs_show_in_instance(capsys, 
         home = Path(os.environ["DAGSTER_HOME"])
         assert (home / "dagster.yaml").exists()
         instance = DagsterInstance.get()
-        assert len(instance.get_runs()) == 4  # universe + 3 trusts
+        # Named jobs, several trusts per run: the universe, then one run for the three.
+        runs = instance.get_runs()
+        assert sorted(r.job_name for r in runs) == ["refresh_trusts", "refresh_universe"]
+        trusts_run = next(r for r in runs if r.job_name == "refresh_trusts")
+        assert trusts_run.tags["dagster/asset_partition_range_start"] == "0000000101"
+        assert trusts_run.tags["dagster/asset_partition_range_end"] == "0000000103"
+        assert trusts_run.tags["etf/trigger"] == "run-all"
         assert "0000000104" in instance.get_dynamic_partitions(CIK_PARTITIONS_NAME)
         # Requests: 1 ticker file; per trust: submissions (read by the N-CEN step and by
         # the N-PORT step: tests disable the 60 s cache that shares it), the N-CEN .txt

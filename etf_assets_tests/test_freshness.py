@@ -9,32 +9,39 @@ from dagster import (
     AssetKey,
     AssetMaterialization,
     DagsterInstance,
+    DagsterRunStatus,
     build_sensor_context,
     instance_for_test,
-    materialize,
 )
 from dagster._core.definitions.data_version import DATA_VERSION_TAG
 from sqlalchemy import func, select
 
 from etf_assets.cli import main
-from etf_assets.definitions import RESOURCES
+from etf_assets.definitions import RESOURCES, defs
 from etf_assets.edgar.client import SecClient
 from etf_assets.freshness.index import business_days, parse_form_index
-from etf_assets.freshness.sensors import evaluate_freshness, sec_filings_sensor
+from etf_assets.freshness.runs import partition_tags, plan_batches
+from etf_assets.freshness.sensors import (
+    INDEX_RETRY_SECONDS,
+    evaluate_freshness,
+    sec_filings_sensor,
+)
 from etf_assets.freshness.stale import (
+    RETRY_FAILED_AFTER_SECONDS,
+    TRUST_ASSETS,
     PartitionState,
     is_newer,
     parse_data_version,
-    stale_groups_from_submissions,
+    stale_groups,
 )
-from etf_assets.nport.assets import nport
 from etf_assets.partitions import CIK_PARTITIONS_NAME
-from etf_assets.universe.assets import etf_classification
 from etf_assets.warehouse.engine import make_engine
+from etf_assets.warehouse.freshness import read_latest
 from etf_assets.warehouse.tables import derivative, filing, holding
 from etf_assets_tests.conftest import start_fake
 from etf_assets_tests.fake_edgar.build import fixture_path, nport_filing
 from etf_assets_tests.fake_edgar.server import Faults
+from etf_assets_tests.runs import run_trusts
 
 NPORT_KEYS = [AssetKey("holdings"), AssetKey("derivatives")]
 
@@ -66,9 +73,15 @@ def test_staleness_rule():
     assert is_newer((date(2026, 1, 1), "z"), None)  # never materialized
     assert parse_data_version("none") is None
     assert parse_data_version("2026-11-12|0009999999-26-000010") == seen
+    assert stale_groups(PartitionState(), None) == {"ncen": "never loaded",
+                                                    "nport": "never loaded"}
+    # A group never materialized is stale on its own (a form added to a loaded trust).
     state = PartitionState({"ncen": seen, "nport": None})
-    assert stale_groups_from_submissions([], state) == {"ncen": "never loaded",
-                                                        "nport": "never loaded"}
+    assert not state.never_loaded
+    assert stale_groups(state, None) == {"nport": "never loaded"}
+    newer = (date(2026, 11, 13), "0009999999-26-000011")
+    assert stale_groups(PartitionState({"ncen": seen, "nport": seen}),
+                        {"nport": newer, "ncen": seen}) == {"nport": newer[1]}
 
 
 def _rows(conn) -> list[tuple]:
@@ -130,14 +143,17 @@ def test_run_all_twice_then_sensor_picks_up_a_new_filing(sec_env, capsys):
             "/Archives/edgar/daily-index/2026/QTR4/form.20261123.idx"]
         assert len(tick.run_requests) == 1
         req = tick.run_requests[0]
-        assert req.partition_key == "0000000102"
+        assert req.partition_key == "0000000102" and req.job_name == "refresh_trusts"
         assert list(req.asset_selection) == NPORT_KEYS
-        assert new.accession in req.run_key and amend.accession in req.run_key
+        # The reason names the newest filing of the group; the run loads both.
+        assert req.tags["etf/reason"] == f"new filing(s) {amend.accession}"
+        assert req.tags["dagster/priority"] == "-1"  # a user's own runs go first
         assert tick.cursor["last_index_day"] == "2026-11-23"
+        with engine.connect() as conn:  # what SEC showed is kept for SQL users
+            assert read_latest(conn, ["0000000102"])["0000000102"]["nport"] == (
+                date(2026, 11, 23), max(new.accession, amend.accession))
 
-        result = materialize([etf_classification, nport], instance=instance,
-                             resources=RESOURCES, partition_key=req.partition_key,
-                             selection=req.asset_selection)
+        result = run_trusts(instance, req.partition_key, req.asset_selection)
         assert result.success
         with engine.connect() as conn:
             counts = dict(conn.execute(select(holding.c.accession_number, func.count())
@@ -230,25 +246,111 @@ def test_sensor_tick_over_many_partitions_makes_one_request_per_day(sec_env):
             AssetKey("etf_classification"), *NPORT_KEYS}
 
 
-def test_never_loaded_trusts_rotate_and_holidays_do_not_block_the_cursor(sec_env):
-    """60 never-loaded trusts are all requested within two ticks (none starved); a
-    weekday whose index is missing long after the fact is a holiday; a missing index
-    for yesterday is retried."""
+def _queue(instance, ciks: list[str]):
+    """A refresh_trusts run over `ciks` as the daemon would create it (planned events
+    and all), not started yet (a queued run needs a code location to be created)."""
+    return instance.create_run_for_job(
+        job_def=defs.resolve_job_def("refresh_trusts"), tags={
+            **partition_tags(ciks), "etf/trigger": "freshness"},
+        asset_selection=frozenset(TRUST_ASSETS), status=DagsterRunStatus.NOT_STARTED)
+
+
+def _ranges(requests) -> list[tuple[str, str]]:
+    out = []
+    for r in requests:
+        if r.partition_key:
+            out.append((r.partition_key, r.partition_key))
+        else:
+            out.append((r.tags["dagster/asset_partition_range_start"],
+                        r.tags["dagster/asset_partition_range_end"]))
+    return out
+
+
+def test_first_loads_are_batched_and_the_queue_stays_bounded(sec_env):
+    """100 never-loaded trusts: runs of 10 contiguous trusts, at most 2 x the queue's
+    concurrency in flight (8 here), none asked for twice while in flight; a run that
+    failed is asked for again only after the back-off."""
+    queue = {"run_coordinator": {
+        "module": "dagster._core.run_coordinator", "class": "QueuedRunCoordinator",
+        "config": {"max_concurrent_runs": 4}}}  # as in the repository's dagster.yaml
     with start_fake(generated_trusts=0, real_tickers=False, real_filings=False) as edgar, \
-            instance_for_test() as instance:
+            instance_for_test(overrides=queue) as instance:
         sec_env(edgar)
-        ciks = [f"{9_000_000 + i:010d}" for i in range(60)]
+        ciks = [f"{9_000_000 + i:010d}" for i in range(100)]
         instance.add_dynamic_partitions(CIK_PARTITIONS_NAME, ciks)
         client, engine = SecClient.from_env(), make_engine()
-        edgar.corpus.holidays.add(date(2026, 11, 26))  # Thanksgiving: no index
+        cursor = {"last_index_day": "2026-11-19"}
+        edgar.set_today(date(2026, 11, 20))
+        tick = evaluate_freshness(instance, client, engine, cursor, date(2026, 11, 20))
+        assert _ranges(tick.run_requests) == [(ciks[i], ciks[i + 9]) for i in range(0, 80, 10)]
+        assert tick.held_back_runs == 2 and tick.stale_trusts == 100
+        req = tick.run_requests[0]
+        assert set(req.asset_selection) == set(TRUST_ASSETS)
+        assert req.tags["etf/reason"] == "never loaded: 10 trust(s)"
+
+        # The daemon queues what the tick asked for: the next tick asks for nothing
+        # (the queue is full), and never again for a trust already queued.
+        runs = [_queue(instance, ciks[i:i + 10]) for i in range(0, 80, 10)]
+        tick = evaluate_freshness(instance, client, engine, tick.cursor, date(2026, 11, 20))
+        assert tick.run_requests == [] and tick.busy_trusts == 80
+        # Two runs end: one fails, one is canceled by the user.
+        instance.report_run_failed(runs[0])
+        instance.report_run_canceled(runs[1])
+        tick = evaluate_freshness(instance, client, engine, tick.cursor, date(2026, 11, 20))
+        assert _ranges(tick.run_requests) == [(ciks[80], ciks[89]), (ciks[90], ciks[99])]
+        later = time.time() + RETRY_FAILED_AFTER_SECONDS + 60
+        for run in runs[2:]:
+            instance.report_run_canceled(run)
+        tick = evaluate_freshness(instance, client, engine, tick.cursor, date(2026, 11, 20),
+                                  now=later)
+        assert len(tick.run_requests) == 8  # all 80 again, once the back-off is over
+
+
+def test_new_filings_go_before_first_loads_and_holidays_do_not_block_the_cursor(sec_env):
+    """A weekday whose index is missing long after the fact is a holiday; a missing
+    index for yesterday is retried (not every tick); a trust with a new filing is asked
+    for before never-loaded ones."""
+    with start_fake(generated_trusts=2, real_tickers=False, real_filings=False,
+                    holdings_per_series=3) as edgar, instance_for_test() as instance:
+        sec_env(edgar)
+        loaded = ["0000000101", "0000000102"]
+        never = [f"{9_000_000 + i:010d}" for i in range(20)]
+        instance.add_dynamic_partitions(CIK_PARTITIONS_NAME, loaded + never)
+        _seed_states(instance, loaded, "2026-11-20|0009999999-26-000001")
+        client, engine = SecClient.from_env(), make_engine()
+        corpus = edgar.corpus
+        new = nport_filing(102, "Fakeshares Trust 002", corpus.accessions.next(2026),
+                           "S900001000", "Fakeshares ETF", [], date(2026, 10, 31),
+                           date(2026, 11, 24), n_holdings=2, n_derivatives=0, seed=3)
+        corpus.add(new)
+        corpus.holidays.add(date(2026, 11, 26))  # Thanksgiving: no index
         edgar.set_today(date(2026, 12, 1))  # the fake has published through Nov 30
         first = evaluate_freshness(instance, client, engine,
                                    {"last_index_day": "2026-11-20"}, date(2026, 12, 2))
-        second = evaluate_freshness(instance, client, engine, first.cursor, date(2026, 12, 2))
-        requested = [r.partition_key for r in first.run_requests + second.run_requests]
-        assert set(requested) == set(ciks)
         # The holiday (6 days old) is passed; Dec 1 (yesterday, not published) is retried.
         assert first.index_days_read == ["2026-11-23", "2026-11-24", "2026-11-25",
                                          "2026-11-26", "2026-11-27", "2026-11-30"]
         assert first.cursor["last_index_day"] == "2026-11-30"
-        assert second.index_days_read == []
+        assert _ranges(first.run_requests) == [
+            ("0000000102", "0000000102"), (never[0], never[9]), (never[10], never[19])]
+        assert first.run_requests[0].asset_selection == NPORT_KEYS
+        assert new.accession in first.run_requests[0].tags["etf/reason"]
+        edgar.reset()
+        second = evaluate_freshness(instance, client, engine, first.cursor, date(2026, 12, 2))
+        assert second.index_days_read == [] and edgar.served() == []  # not every tick
+        third = evaluate_freshness(instance, client, engine, first.cursor, date(2026, 12, 2),
+                                   now=time.time() + INDEX_RETRY_SECONDS + 1)
+        assert third.index_days_read == [] and len(edgar.served()) == 1  # retried
+
+
+def test_plan_batches_keeps_runs_contiguous_and_alike():
+    order = [f"{i:010d}" for i in range(1, 30)]
+    stale = {order[0]: {"nport": "a"}, order[1]: {"nport": "b"}, order[2]: {"ncen": "c"},
+             order[4]: {"nport": "d"}, **{c: {"ncen": "never loaded", "nport": "never loaded"}
+                                          for c in order[5:28]}}
+    batches = plan_batches(stale, order, size=10)
+    assert [(b.ciks[0], b.ciks[-1], b.groups) for b in batches] == [
+        (order[0], order[1], ("nport",)), (order[2], order[2], ("ncen",)),
+        (order[4], order[4], ("nport",)), (order[5], order[14], ("ncen", "nport")),
+        (order[15], order[24], ("ncen", "nport")), (order[25], order[27], ("ncen", "nport"))]
+    assert batches[0].reason() == "new filing(s) a, b"

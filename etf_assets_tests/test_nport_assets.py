@@ -7,32 +7,18 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from dagster import AssetKey, DagsterInstance, materialize
+from dagster import DagsterInstance
 from sqlalchemy import func, select
 
-from etf_assets.definitions import RESOURCES
-from etf_assets.nport.assets import nport
-from etf_assets.universe.assets import etf_classification, etf_universe
 from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.tables import derivative, filing, holding, nport_report
 from etf_assets_tests.conftest import start_fake
 from etf_assets_tests.fake_edgar.build import fixture_path, nport_filing
+from etf_assets_tests.runs import check_results, metadata, run_trusts, run_universe
 
 GLOBALX = "0001432353"
 TRUST = "0000000101"
-
-
-def _run(instance, assets, cik=None, config=None):
-    run_config = {"ops": {"nport": {"config": config}}} if config else None
-    return materialize(assets, instance=instance, resources=RESOURCES, partition_key=cik,
-                       run_config=run_config, raise_on_error=False)
-
-
-def _md(result, key: str, cik: str) -> dict:
-    for m in result.asset_materializations_for_node("nport"):
-        if m.asset_key == AssetKey(key) and m.partition == cik:
-            return {k: v.value for k, v in m.metadata.items()}
-    raise AssertionError(f"no materialization of {key} for {cik}")
+NPORT = ["holdings", "derivatives"]
 
 
 def _publish_amendment(edgar, report: date, n_holdings: int, seed: int):
@@ -44,10 +30,6 @@ def _publish_amendment(edgar, report: date, n_holdings: int, seed: int):
                          form="NPORT-P/A")
     corpus.add(amend)
     return amend
-
-
-def _checks(result) -> dict[str, bool]:
-    return {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
 
 
 def _count(conn, table, **where) -> int:
@@ -74,10 +56,10 @@ def test_global_x_dax_loads_from_fake_edgar(edgar, warehouse_url):
     expected_positions = len(re.findall(r"<invstOrSec>", xml))
     expected_value = sum(Decimal(v) for v in re.findall(r"<valUSD>([^<]+)</valUSD>", xml))
     instance = DagsterInstance.ephemeral()
-    assert _run(instance, [etf_universe]).success
-    result = _run(instance, [nport], GLOBALX)
+    assert run_universe(instance).success
+    result = run_trusts(instance, GLOBALX, NPORT)
     assert result.success
-    md = _md(result, "holdings", GLOBALX)
+    md = metadata(result, "holdings", GLOBALX)
     assert md["filings_loaded"] == 1 and md["rows_holding"] == expected_positions == 41
     # Like SEC, the fake's submissions point at the XSL rendering (HTML); the raw XML
     # was fetched instead.
@@ -87,9 +69,10 @@ def test_global_x_dax_loads_from_fake_edgar(edgar, warehouse_url):
     assert md["rows_derivative"] == 1
     assert md["nport_data_version"].startswith("2024-03-27|")  # filing date|accession
     assert md["newest_report"].startswith("2024-01-31|")
-    checks = _checks(result)
-    assert checks["rows_match_positions"] and checks["keys_unique_and_series_are_etfs"]
-    assert checks["derivative_rows_match_holdings"]
+    checks = check_results(result)
+    assert checks[("rows_match_positions", GLOBALX)]
+    assert checks[("keys_unique_and_series_are_etfs", GLOBALX)]
+    assert checks[("derivative_rows_match_holdings", GLOBALX)]
     with make_engine().connect() as conn:
         values = conn.execute(select(holding.c.value_usd).where(
             holding.c.cik == GLOBALX)).scalars().all()
@@ -103,8 +86,8 @@ def test_trust_twice_is_idempotent_and_second_run_fetches_no_document(edgar, war
     """Generated trust 101: two ETF series; default depth loads each series' newest
     report (2026-09-30); a second materialization loads nothing and fetches no document."""
     instance = DagsterInstance.ephemeral()
-    assert _run(instance, [etf_universe]).success
-    assert _run(instance, [etf_classification, nport], TRUST).success
+    assert run_universe(instance).success
+    assert run_trusts(instance, TRUST).success
     engine = make_engine()
     with engine.connect() as conn:
         first = {t.name: _count(conn, t, cik=TRUST) for t in (holding, derivative, filing)}
@@ -114,9 +97,9 @@ def test_trust_twice_is_idempotent_and_second_run_fetches_no_document(edgar, war
                                ("S900000001", date(2026, 9, 30))]
     assert first["holding"] == 60 and first["derivative"] == 10
     edgar.reset()
-    result = _run(instance, [nport], TRUST)
+    result = run_trusts(instance, TRUST, NPORT)
     assert result.success
-    md = _md(result, "holdings", TRUST)
+    md = metadata(result, "holdings", TRUST)
     assert md["filings_loaded"] == 0 and md["filings_skipped"]["already loaded"] == 2
     assert not [r for r in edgar.served() if r.path.endswith("primary_doc.xml")]
     with engine.connect() as conn:
@@ -130,14 +113,14 @@ def test_trust_twice_is_idempotent_and_second_run_fetches_no_document(edgar, war
 
 def test_since_loads_history_and_amendment_adds_rows(edgar):
     instance = DagsterInstance.ephemeral()
-    assert _run(instance, [etf_universe]).success
-    result = _run(instance, [etf_classification, nport], TRUST, {"since": "2026-01-01"})
-    assert _md(result, "holdings", TRUST)["filings_loaded"] == 4  # 2 series x 2 reports
+    assert run_universe(instance).success
+    result = run_trusts(instance, TRUST, since="2026-01-01")
+    assert metadata(result, "holdings", TRUST)["filings_loaded"] == 4  # 2 series x 2 reports
     # Publish an amendment of series S900000000's 2026-09-30 report.
     amend = _publish_amendment(edgar, date(2026, 9, 30), n_holdings=7, seed=99)
     edgar.set_today(date(2026, 11, 26))
-    result = _run(instance, [nport], TRUST)
-    md = _md(result, "holdings", TRUST)
+    result = run_trusts(instance, TRUST, NPORT)
+    md = metadata(result, "holdings", TRUST)
     assert md["accessions_loaded"] == [amend.accession]
     with make_engine().connect() as conn:
         assert _count(conn, holding, accession_number=amend.accession) == 7
@@ -147,11 +130,11 @@ def test_since_loads_history_and_amendment_adds_rows(edgar):
 
 def test_broken_filing_fails_alone_with_its_accession(edgar):
     instance = DagsterInstance.ephemeral()
-    assert _run(instance, [etf_universe]).success
+    assert run_universe(instance).success
     bad = next(f for f in edgar.corpus.filings
                if f.cik == 101 and f.form == "NPORT-P" and f.report_date == date(2026, 9, 30))
     bad.documents[0] = (bad.documents[0][0], "primary_doc.xml", b"<edgarSubmission><broken")
-    result = _run(instance, [etf_classification, nport], TRUST)
+    result = run_trusts(instance, TRUST)
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert bad.accession in failure.step_failure_data.error.message
@@ -164,7 +147,7 @@ def test_broken_filing_fails_alone_with_its_accession(edgar):
                               .where(nport_report.c.cik == TRUST)).all()
         assert sorted(loaded) == [(bad.series[0]["series_id"], date(2026, 6, 30)),
                                   ("S900000001", date(2026, 9, 30))]
-    assert _run(instance, [nport], "0000000102").success  # other partitions go on
+    assert run_trusts(instance, "0000000102", NPORT).success  # other partitions go on
 
 
 def test_filings_beyond_the_recent_block_are_found_in_submission_pages(edgar):
@@ -172,27 +155,26 @@ def test_filings_beyond_the_recent_block_are_found_in_submission_pages(edgar):
     move to CIK0000000101-submissions-001.json and must still be found."""
     edgar.corpus.recent_limit = 3
     instance = DagsterInstance.ephemeral()
-    assert _run(instance, [etf_universe]).success
-    result = _run(instance, [etf_classification], TRUST)
+    assert run_universe(instance).success
+    result = run_trusts(instance, TRUST, ["etf_classification"])
     assert result.success
-    md = next(m for m in result.asset_materializations_for_node("etf_classification")
-              if m.partition == TRUST).metadata
-    assert md["ncen_accession"].value and md["etf_series"].value == 2
+    md = metadata(result, "etf_classification", TRUST)
+    assert md["ncen_accession"] and md["etf_series"] == 2
     assert "/submissions/CIK0000000101-submissions-001.json" in [
         r.path for r in edgar.served()]
-    result = _run(instance, [nport], TRUST, {"since": "2026-01-01"})
-    assert _md(result, "holdings", TRUST)["filings_loaded"] == 4  # 2 of them on the page
+    result = run_trusts(instance, TRUST, NPORT, since="2026-01-01")
+    assert metadata(result, "holdings", TRUST)["filings_loaded"] == 4  # 2 of them on the page
 
 
 def test_late_amendment_of_an_older_loaded_report_is_loaded(edgar):
     """Default depth loads the newest report; an NPORT-P/A of an older report that is in
     the warehouse (loaded with `since`) is loaded later under its own accession."""
     instance = DagsterInstance.ephemeral()
-    assert _run(instance, [etf_universe]).success
-    assert _run(instance, [etf_classification, nport], TRUST, {"since": "2026-01-01"}).success
+    assert run_universe(instance).success
+    assert run_trusts(instance, TRUST, since="2026-01-01").success
     amend = _publish_amendment(edgar, date(2026, 6, 30), n_holdings=4, seed=5)
     edgar.set_today(date(2026, 12, 1))
-    result = _run(instance, [nport], TRUST)  # default depth
-    assert _md(result, "holdings", TRUST)["accessions_loaded"] == [amend.accession]
+    result = run_trusts(instance, TRUST, NPORT)  # default depth
+    assert metadata(result, "holdings", TRUST)["accessions_loaded"] == [amend.accession]
     with make_engine().connect() as conn:
         assert _count(conn, holding, accession_number=amend.accession) == 4

@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import json
 
-from dagster import DagsterInstance, materialize
+from dagster import DagsterInstance
 from sqlalchemy import func, select
 
-from etf_assets.definitions import RESOURCES
 from etf_assets.partitions import CIK_PARTITIONS_NAME
-from etf_assets.universe.assets import etf_classification, etf_universe
 from etf_assets.universe.parse import is_etf_ticker_shape, parse_ncen
 from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.tables import etf, series, share_class, trust
 from etf_assets_tests.conftest import start_fake
 from etf_assets_tests.fake_edgar.build import fixture_path
+from etf_assets_tests.runs import check_results, metadata, run_trusts, run_universe
 
 AB_ACTIVE = "0001496608"
-
-
-def _md(result, asset, partition=None) -> dict:
-    mats = [m for m in result.asset_materializations_for_node(asset.key.path[-1])
-            if partition is None or m.partition == partition]
-    return {k: v.value for k, v in mats[0].metadata.items()}
 
 
 def test_ticker_shape_rule():
@@ -54,10 +47,9 @@ def test_universe_from_real_ticker_file_and_ab_active_ncen(sec_env):
         1 for t in tickers if t and not (len(t) == 5 and t.isalpha() and t.endswith("X")))
     with start_fake(generated_trusts=0) as edgar:
         sec_env(edgar)
-        resources = RESOURCES
         instance = DagsterInstance.ephemeral()
-        result = materialize([etf_universe], instance=instance, resources=resources)
-        md = _md(result, etf_universe)
+        result = run_universe(instance)
+        md = metadata(result, "etf_universe")
         assert md["classes_read"] == len(raw["data"]) == 28_553
         assert md["trusts"] == len({r[0] for r in raw["data"]})
         assert md["etf_classes_ticker_shape"] == expected_candidates
@@ -66,10 +58,11 @@ def test_universe_from_real_ticker_file_and_ab_active_ncen(sec_env):
         partitions = instance.get_dynamic_partitions(CIK_PARTITIONS_NAME)
         assert AB_ACTIVE in partitions and "0001432353" in partitions  # Global X (DAX)
         assert md["partitions_added"] == len(partitions)
+        assert check_results(result) == {("etfs_found", None): True,
+                                         ("etf_series_belong_to_their_trust", None): True}
 
-        result = materialize([etf_classification], instance=instance, resources=resources,
-                             partition_key=AB_ACTIVE)
-        cmd = _md(result, etf_classification, AB_ACTIVE)
+        result = run_trusts(instance, AB_ACTIVE, ["etf_classification"])
+        cmd = metadata(result, "etf_classification", AB_ACTIVE)
         assert cmd["ncen_accession"] == "0001410368-26-010918"
         assert cmd["etf_series"] == 22 and cmd["non_etf_series"] == 0
         assert cmd["sec_requests_submissions"] == 1 and cmd["sec_requests_document"] == 1
@@ -96,9 +89,9 @@ def test_universe_from_real_ticker_file_and_ab_active_ncen(sec_env):
                                 ).scalar_one() == 28_553
 
         # The universe refreshed again: no duplicates, the N-CEN decision is kept.
-        result = materialize([etf_universe], instance=instance, resources=resources)
-        assert _md(result, etf_universe)["partitions_added"] == 0
-        assert _md(result, etf_universe)["etf_classes_ncen"] == len(ab)
+        result = run_universe(instance)
+        assert metadata(result, "etf_universe")["partitions_added"] == 0
+        assert metadata(result, "etf_universe")["etf_classes_ncen"] == len(ab)
         with engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(share_class)
                                 ).scalar_one() == 28_553
@@ -111,15 +104,12 @@ def test_ncen_overrules_ticker_shape_and_missing_trust_is_kept(sec_env):
     'N/A'; the ticker file later drops trust 003 (CIK 103): it is marked inactive."""
     with start_fake(generated_trusts=4, real_tickers=False, real_filings=False) as edgar:
         sec_env(edgar)
-        resources = RESOURCES
         instance = DagsterInstance.ephemeral()
-        materialize([etf_universe], instance=instance, resources=resources)
-        result = materialize([etf_classification], instance=instance, resources=resources,
-                             partition_key="0000000104")
-        md = _md(result, etf_classification, "0000000104")
+        run_universe(instance)
+        result = run_trusts(instance, "0000000104", ["etf_classification"])
+        md = metadata(result, "etf_classification", "0000000104")
         assert md["ticker_candidates_rejected_by_ncen"] == 1
-        materialize([etf_classification], instance=instance, resources=resources,
-                     partition_key="0000000103")
+        run_trusts(instance, "0000000103", ["etf_classification"])
         engine = make_engine()
         with engine.connect() as conn:
             row = conn.execute(select(etf).where(etf.c.series_id == "S900003800")
@@ -132,8 +122,8 @@ def test_ncen_overrules_ticker_shape_and_missing_trust_is_kept(sec_env):
 
         edgar.corpus.tickers_mf["data"] = [r for r in edgar.corpus.tickers_mf["data"]
                                            if r[0] != 103]
-        result = materialize([etf_universe], instance=instance, resources=resources)
-        assert _md(result, etf_universe)["deactivated"]["trust"] == 1
+        result = run_universe(instance)
+        assert metadata(result, "etf_universe")["deactivated"]["trust"] == 1
         with engine.connect() as conn:
             assert conn.execute(select(trust.c.active).where(trust.c.cik == "0000000103")
                                 ).scalar_one() is False

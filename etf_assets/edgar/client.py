@@ -77,6 +77,16 @@ class RequestStats:
         out["sec_rate_limit_pauses"] = self.pauses
         return out
 
+    def snapshot(self) -> "RequestStats":
+        return RequestStats(Counter(self.sent), Counter(self.cache_hits), self.retries,
+                            self.pauses)
+
+    def since(self, before: "RequestStats") -> dict[str, int]:
+        """Metadata of what was done after `before` (one trust of a multi-trust run)."""
+        return RequestStats(self.sent - before.sent, self.cache_hits - before.cache_hits,
+                            self.retries - before.retries,
+                            self.pauses - before.pauses).as_metadata()
+
 
 def request_kind(path: str) -> str:
     if is_immutable(path):

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from edgar.sgml import FilingSGML
+if TYPE_CHECKING:
+    from edgar.sgml import FilingSGML
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,7 @@ class Submission:
     company_name: str | None
     cik: str | None
     series: tuple[SgmlSeries, ...]
-    sgml: FilingSGML
+    sgml: "FilingSGML"
 
     def document(self, filename: str) -> bytes | None:
         content = self.sgml.get_content(filename)
@@ -77,6 +79,11 @@ def parse_series_and_classes(header_text: str) -> tuple[SgmlSeries, ...]:
 
 
 def parse_submission(txt: bytes | str) -> Submission:
+    # Imported here, not at module level: `import edgar` costs ~3.4 s (measured with
+    # python -X importtime), paid by every Dagster run process and code server that
+    # loads the definitions, even those that never parse an SGML header.
+    from edgar.sgml import FilingSGML
+
     text = txt.decode("utf-8", errors="replace") if isinstance(txt, bytes) else txt
     sgml = FilingSGML.from_text(text)
     h = sgml.header

@@ -1,11 +1,14 @@
 """Sensors that keep every trust partition fresh without anyone pressing a button.
 
-* `sec_filings_sensor`: new ETF trusts -> partitions; never-loaded trusts -> a run of
-  everything; then one daily form index per new business day (all filers, one request)
-  -> runs for exactly the stale (trust, form) pairs.
-* `gap_repair_sensor`: a few trusts per tick, round-robin, through their submissions
-  JSON, to catch anything the daily indexes could have missed (an outage, a holiday
-  index published late).
+* `sec_filings_sensor` (every 30 s): new ETF trusts -> partitions; EDGAR's daily form
+  index, one request per new business day for all filers -> `sec_latest_filing`; then
+  runs of `refresh_trusts` for exactly the stale (trust, form group) pairs, batched
+  (etf_assets/freshness/runs.py) and never more than the run queue can take.
+* `gap_repair_sensor` (every 10 min): a few trusts per tick, round-robin, through their
+  submissions JSON, to catch anything the daily indexes could have missed (an outage, a
+  holiday index published late); it records what it saw and asks for the stale ones.
+
+Both decide staleness with the one rule in etf_assets/freshness/stale.py.
 """
 
 import json
@@ -16,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 from dagster import (
     AddDynamicPartitionsRequest,
-    AssetSelection,
     DagsterInstance,
     DefaultSensorStatus,
     RunRequest,
@@ -30,22 +32,26 @@ from etf_assets.edgar.client import SecClient, SecHttpError, SecNotFound
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.edgar.submissions import parse_submissions
 from etf_assets.freshness.index import business_days, parse_form_index
+from etf_assets.freshness.runs import plan_batches, requests_within_capacity
 from etf_assets.freshness.stale import (
-    ALL_GROUPS,
-    assets_for,
+    observations_from_index,
+    observations_from_submissions,
     read_states,
-    stale_from_index,
-    stale_groups_from_submissions,
+    stale_groups,
 )
+from etf_assets.jobs import refresh_trusts_job
 from etf_assets.partitions import CIK_PARTITIONS_NAME
 from etf_assets.warehouse.engine import WarehouseResource
+from etf_assets.warehouse.freshness import read_latest, record_observations
 from etf_assets.warehouse.universe import etf_ciks
 
-FRESHNESS_ASSETS = AssetSelection.assets(*assets_for(ALL_GROUPS))
-MAX_INITIAL_RUNS_PER_TICK = 50
+FRESHNESS_INTERVAL_SECONDS = 30
+GAP_REPAIR_INTERVAL_SECONDS = 600
 MAX_INDEX_DAYS_PER_TICK = 10
 # A weekday index that is still 404 this many days later was a holiday, not late.
 INDEX_PUBLICATION_GRACE_DAYS = 3
+# An index not published yet is asked for again after this long, not every tick.
+INDEX_RETRY_SECONDS = 600
 GAP_REPAIR_PER_TICK = 5
 EDGAR_TZ = ZoneInfo("America/New_York")  # EDGAR's days (and index files) are Eastern
 
@@ -60,34 +66,40 @@ class FreshnessTick:
     new_partitions: list[str] = field(default_factory=list)
     cursor: dict = field(default_factory=dict)
     index_days_read: list[str] = field(default_factory=list)
-    stale_pairs: int = 0
+    stale_trusts: int = 0
+    busy_trusts: int = 0
+    held_back_runs: int = 0
 
 
-def evaluate_freshness(instance: DagsterInstance, client: SecClient, engine: Engine,
-                       cursor: dict, today: date) -> FreshnessTick:
-    """The sensor's logic, callable with an explicit `today` (tests, backfills)."""
-    tick = FreshnessTick(cursor=dict(cursor))
-    partitions = set(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
+def plan_runs(instance: DagsterInstance, engine: Engine, order: list[str],
+              ciks: list[str] | None = None, now: float | None = None
+              ) -> tuple[list[RunRequest], dict[str, int]]:
+    """Run requests for the stale trusts among `ciks` (default: every partition), within
+    the run queue's capacity."""
+    ciks = order if ciks is None else ciks
+    states = read_states(instance, ciks, now)
     with engine.connect() as conn:
-        tick.new_partitions = [c for c in etf_ciks(conn) if c not in partitions]
-    partitions.update(tick.new_partitions)
-    states = read_states(instance, partitions)
+        latest = read_latest(conn, ciks)
+    stale, busy = {}, 0
+    for cik in ciks:
+        groups = stale_groups(states[cik], latest.get(cik))
+        if groups and states[cik].busy:
+            busy += 1
+        elif groups:
+            stale[cik] = groups
+    requests, held_back = requests_within_capacity(instance, plan_batches(stale, order))
+    return requests, {"stale": len(stale), "busy": busy, "held_back": held_back}
 
-    never = sorted(c for c in partitions if states[c].never_loaded)
-    # Rotate through them: trusts whose first load keeps failing must not hold the
-    # first slots forever and starve the others.
-    start = int(cursor.get("initial_offset", 0)) % len(never) if never else 0
-    batch = (never[start:] + never[:start])[:MAX_INITIAL_RUNS_PER_TICK]
-    tick.cursor["initial_offset"] = start + len(batch)
-    for cik in batch:
-        tick.run_requests.append(RunRequest(
-            partition_key=cik, asset_selection=assets_for(ALL_GROUPS),
-            # Dated: a first load that failed is asked again the next day, not never.
-            run_key=f"initial-{cik}-{today.isoformat()}",
-            tags={"etf/reason": "never loaded"}))
 
+def read_index_days(client: SecClient, engine: Engine, ciks: list[str], cursor: dict,
+                    today: date, now: float) -> list[str]:
+    """Read each new business day's form index (oldest first) into sec_latest_filing;
+    advance the cursor only past the days handled. Returns the days read."""
+    if now < float(cursor.get("index_retry_at", 0)):
+        return []
     last = date.fromisoformat(cursor["last_index_day"]) if "last_index_day" in cursor \
         else today - timedelta(days=1)
+    read = []
     for day in business_days(last, today - timedelta(days=1))[:MAX_INDEX_DAYS_PER_TICK]:
         try:
             entries = parse_form_index(client.daily_form_index(day))
@@ -95,36 +107,51 @@ def evaluate_freshness(instance: DagsterInstance, client: SecClient, engine: Eng
             # A missing index answers 404 (or 403, seen for unpublished index files).
             missing = isinstance(exc, SecNotFound) or exc.status == 403
             if not missing or (today - day).days < INDEX_PUBLICATION_GRACE_DAYS:
-                break  # not published yet, or SEC trouble: this day again next tick
+                cursor["index_retry_at"] = now + INDEX_RETRY_SECONDS
+                break  # not published yet, or SEC trouble: this day again later
             entries = []  # a holiday
-        stale = stale_from_index(entries, states)
-        for cik, groups in sorted(stale.items()):
-            accessions = sorted(a for accs in groups.values() for a in accs)
-            tick.stale_pairs += len(groups)
-            tick.run_requests.append(RunRequest(
-                partition_key=cik, asset_selection=assets_for(groups),
-                run_key=f"{cik}:{','.join(accessions)}",
-                tags={"etf/reason": f"new filing(s) {', '.join(accessions)[:200]}"}))
-        tick.index_days_read.append(day.isoformat())
+        with engine.begin() as conn:
+            record_observations(conn, observations_from_index(entries, ciks), "daily_index")
+        read.append(day.isoformat())
         last = day
-    tick.cursor["last_index_day"] = last.isoformat()  # only past what was handled
+    cursor["last_index_day"] = last.isoformat()
+    return read
+
+
+def evaluate_freshness(instance: DagsterInstance, client: SecClient, engine: Engine,
+                       cursor: dict, today: date, now: float | None = None) -> FreshnessTick:
+    """The sensor's logic, callable with an explicit `today` (tests, backfills)."""
+    now = time.time() if now is None else now
+    tick = FreshnessTick(cursor=dict(cursor))
+    order = list(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
+    known = set(order)
+    with engine.connect() as conn:
+        tick.new_partitions = [c for c in etf_ciks(conn) if c not in known]
+    order += tick.new_partitions  # Dagster adds them before it launches the runs
+    tick.index_days_read = read_index_days(client, engine, order, tick.cursor, today, now)
+    tick.run_requests, counts = plan_runs(instance, engine, order, now=now)
+    tick.stale_trusts, tick.busy_trusts, tick.held_back_runs = (
+        counts["stale"], counts["busy"], counts["held_back"])
     return tick
 
 
-@sensor(asset_selection=FRESHNESS_ASSETS, minimum_interval_seconds=300,
+@sensor(job=refresh_trusts_job, minimum_interval_seconds=FRESHNESS_INTERVAL_SECONDS,
         default_status=DefaultSensorStatus.RUNNING)
 def sec_filings_sensor(context: SensorEvaluationContext, sec: SecClientResource,
                        warehouse: WarehouseResource) -> SensorResult:
-    """New trusts, never-loaded trusts, and new filings from EDGAR's daily form index."""
+    """New trusts, first loads, and new filings from EDGAR's daily form index: runs of
+    refresh_trusts for the stale trusts only, a few trusts per run."""
     cursor = json.loads(context.cursor) if context.cursor else {}
     client = sec.get_client()
     if _paused(client, context):
         return SensorResult(cursor=context.cursor)
     tick = evaluate_freshness(context.instance, client, warehouse.get_engine(),
                               cursor, edgar_today())
-    context.log.info("index days read: %s; %d stale pairs; %d runs; %d new partitions",
-                     tick.index_days_read, tick.stale_pairs, len(tick.run_requests),
-                     len(tick.new_partitions))
+    context.log.info(
+        "index days read: %s; %d stale trusts (%d more busy); %d runs requested, %d held "
+        "back for the queue; %d new partitions", tick.index_days_read, tick.stale_trusts,
+        tick.busy_trusts, len(tick.run_requests), tick.held_back_runs,
+        len(tick.new_partitions))
     return SensorResult(
         run_requests=tick.run_requests,
         dynamic_partitions_requests=[AddDynamicPartitionsRequest(
@@ -143,42 +170,38 @@ def _paused(client: SecClient, context: SensorEvaluationContext) -> bool:
     return False
 
 
-def evaluate_gap_repair(instance: DagsterInstance, client: SecClient, position: int,
-                        today: date, per_tick: int = GAP_REPAIR_PER_TICK
-                        ) -> tuple[list[RunRequest], int]:
-    partitions = sorted(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
+def evaluate_gap_repair(instance: DagsterInstance, client: SecClient, engine: Engine,
+                        position: int, per_tick: int = GAP_REPAIR_PER_TICK,
+                        now: float | None = None) -> tuple[list[RunRequest], int]:
+    order = list(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
+    partitions = sorted(order)
     if not partitions:
         return [], 0
     start = position % len(partitions)
     batch = (partitions + partitions)[start:start + min(per_tick, len(partitions))]
-    states = read_states(instance, batch)
-    requests = []
+    states = read_states(instance, batch, now)
     for cik in batch:
         if states[cik].never_loaded:
-            continue  # sec_filings_sensor's job
+            continue  # stale anyway: sec_filings_sensor asks for its first load
         try:
             filings = parse_submissions(client.submissions(cik), cik)
         except SecHttpError:
             continue
-        stale = stale_groups_from_submissions(filings, states[cik])
-        if stale:
-            requests.append(RunRequest(
-                partition_key=cik, asset_selection=assets_for(stale),
-                # Dated: gap repair is also the retry path for a run that failed.
-                run_key=f"{cik}:{','.join(sorted(stale.values()))}:{today.isoformat()}",
-                tags={"etf/reason": "gap repair"}))
+        with engine.begin() as conn:
+            record_observations(conn, observations_from_submissions(filings), "submissions")
+    requests, _ = plan_runs(instance, engine, order, batch, now)
     return requests, (start + len(batch)) % len(partitions)
 
 
-@sensor(asset_selection=FRESHNESS_ASSETS, minimum_interval_seconds=600,
+@sensor(job=refresh_trusts_job, minimum_interval_seconds=GAP_REPAIR_INTERVAL_SECONDS,
         default_status=DefaultSensorStatus.RUNNING)
-def gap_repair_sensor(context: SensorEvaluationContext, sec: SecClientResource
-                      ) -> SensorResult:
+def gap_repair_sensor(context: SensorEvaluationContext, sec: SecClientResource,
+                      warehouse: WarehouseResource) -> SensorResult:
     """Round-robin over trusts, a few per tick, by submissions JSON (one request each)."""
     position = int(context.cursor or 0)
     client = sec.get_client()
     if _paused(client, context):
         return SensorResult(cursor=context.cursor)
-    requests, position = evaluate_gap_repair(context.instance, client, position,
-                                             edgar_today())
+    requests, position = evaluate_gap_repair(context.instance, client,
+                                             warehouse.get_engine(), position)
     return SensorResult(run_requests=requests, cursor=str(position))

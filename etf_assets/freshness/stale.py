@@ -1,49 +1,67 @@
-"""What is stale, decided in one place for the sensor and for `run-all`.
+"""What is stale, decided in one place for the sensors and for `run-all`.
 
-State (what each trust partition has seen) comes from Dagster itself: every
-partition's materialization carries a data version "<latest filing date seen>|<newest
-accession>", and the event log returns the latest data version of *every* partition
-of an asset in one query (`get_latest_tags_by_partition`), so reading 5,000 partitions
-costs one query per asset, not 5,000.
+Three inputs:
 
-SEC's side comes from the daily form index (one request per business day, all filers)
-in the sensor, or from the trust's submissions JSON in run-all and gap repair.
-A (trust, form group) is stale when SEC shows a filing of the group newer than the
-newest one the partition's last run saw (see `is_newer`).
+* What each trust partition has loaded, from Dagster itself: every materialization
+  carries a data version "<filing date>|<accession>" of the newest filing of its form
+  group on EDGAR when it ran ("none" when there was none), and the event log returns
+  the latest data version of *every* partition of an asset in one query.
+* What EDGAR has shown since: `sec_latest_filing` in the warehouse, fed by the daily
+  form index (one request per business day, all filers) and by submissions JSON reads
+  (first loads, gap repair, run-all).
+* What is already under way: a partition with a run in flight, or whose last attempt
+  failed a short while ago, is not asked for again yet (Dagster's "planned but not
+  materialized" events, one query per asset).
+
+A (trust, form group) is stale when the group was never materialized for the trust, or
+when EDGAR shows a filing of the group newer than the one its last run saw (`is_newer`).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from dagster import AssetKey, DagsterEventType, DagsterInstance
+from dagster import AssetKey, DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.definitions.data_version import DATA_VERSION_TAG
 
 from etf_assets.edgar.submissions import FilingRef
 from etf_assets.freshness.index import IndexEntry
+from etf_assets.warehouse.freshness import Observation
 
-# form group -> (forms that signal it, asset keys to materialize, the asset whose data
-# version records what the group has seen). Forms the pipeline does not parse yet are
-# simply absent, so they are never requested.
-GROUPS: dict[str, tuple[frozenset[str], tuple[AssetKey, ...], AssetKey]] = {
-    "ncen": (frozenset({"N-CEN", "N-CEN/A"}), (AssetKey("etf_classification"),),
-             AssetKey("etf_classification")),
-    "nport": (frozenset({"NPORT-P", "NPORT-P/A"}),
-              (AssetKey("holdings"), AssetKey("derivatives")), AssetKey("holdings")),
+
+@dataclass(frozen=True)
+class Group:
+    forms: frozenset[str]  # forms that make the group stale
+    assets: tuple[AssetKey, ...]  # what a run of the group materializes
+    state_asset: AssetKey  # whose data version records what the group has seen
+
+
+# A new form slice plugs in here: the sensors and run-all pick it up. Forms the pipeline
+# does not parse yet are simply absent, so they are never requested. Order matters: a run
+# of several groups materializes them in this order (N-PORT needs the N-CEN's ETF list).
+GROUPS: dict[str, Group] = {
+    "ncen": Group(frozenset({"N-CEN", "N-CEN/A"}), (AssetKey("etf_classification"),),
+                  AssetKey("etf_classification")),
+    "nport": Group(frozenset({"NPORT-P", "NPORT-P/A"}),
+                   (AssetKey("holdings"), AssetKey("derivatives")), AssetKey("holdings")),
 }
-FORM_TO_GROUP = {form: g for g, (forms, _, _) in GROUPS.items() for form in forms}
-# A never-loaded trust gets everything, classification first (N-PORT needs its ETF list).
-ALL_GROUPS = ("ncen", "nport")
+ALL_GROUPS = tuple(GROUPS)
+FORM_TO_GROUP = {form: g for g, grp in GROUPS.items() for form in grp.forms}
+TRUST_ASSETS = tuple(k for g in GROUPS.values() for k in g.assets)
+
+# A trust whose last attempt failed is asked for again after this long (the failed run
+# stays visible in the UI meanwhile; `run-all` retries at once).
+RETRY_FAILED_AFTER_SECONDS = 6 * 3600
+# A run still "started" after this long was killed without being marked failed.
+RUN_PRESUMED_DEAD_SECONDS = 3 * 3600
 
 
 def assets_for(groups: Iterable[str]) -> list[AssetKey]:
-    keys: list[AssetKey] = []
-    for g in ALL_GROUPS:
-        if g in set(groups):
-            keys.extend(GROUPS[g][1])
-    return keys
+    wanted = set(groups)
+    return [k for g in ALL_GROUPS if g in wanted for k in GROUPS[g].assets]
 
 
 Seen = tuple[date, str]  # (filing date, accession) of the newest filing a run saw
@@ -65,62 +83,6 @@ def format_data_version(seen: Seen | None) -> str:
     return f"{seen[0].isoformat()}|{seen[1]}" if seen and seen != NOTHING_SEEN else "none"
 
 
-@dataclass
-class PartitionState:
-    """Per group: None = never materialized; else the newest filing its last run saw
-    (NOTHING_SEEN when there was none)."""
-
-    seen: dict[str, Seen | None] = field(default_factory=dict)
-
-    @property
-    def never_loaded(self) -> bool:
-        return self.seen.get("nport") is None
-
-
-def read_states(instance: DagsterInstance, partitions: Iterable[str]
-                ) -> dict[str, PartitionState]:
-    """One event-log query per asset group, whatever the number of partitions."""
-    states = {p: PartitionState(dict.fromkeys(GROUPS)) for p in partitions}
-    for group, (_, _, key) in GROUPS.items():
-        tags = instance.event_log_storage.get_latest_tags_by_partition(
-            key, DagsterEventType.ASSET_MATERIALIZATION, [DATA_VERSION_TAG])
-        for partition, t in tags.items():
-            if partition in states:
-                version = t.get(DATA_VERSION_TAG)
-                states[partition].seen[group] = parse_data_version(version) or NOTHING_SEEN
-    return states
-
-
-def stale_from_index(entries: Iterable[IndexEntry], states: Mapping[str, PartitionState]
-                     ) -> dict[str, dict[str, list[str]]]:
-    """cik -> group -> accessions that make it stale (never-loaded trusts are left to
-    the caller: they get everything anyway)."""
-    out: dict[str, dict[str, list[str]]] = {}
-    for e in entries:
-        group = FORM_TO_GROUP.get(e.form)
-        state = states.get(e.cik)
-        if group is None or state is None or state.never_loaded:
-            continue
-        if is_newer((e.date_filed, e.accession_number), state.seen.get(group)):
-            out.setdefault(e.cik, {}).setdefault(group, []).append(e.accession_number)
-    return out
-
-
-def stale_groups_from_submissions(filings: Iterable[FilingRef], state: PartitionState
-                                  ) -> dict[str, str]:
-    """group -> newest accession that makes it stale, from a trust's submissions."""
-    if state.never_loaded:
-        return {g: "never loaded" for g in ALL_GROUPS}
-    newest: dict[str, FilingRef] = {}
-    for f in filings:
-        g = FORM_TO_GROUP.get(f.form)
-        if g and (g not in newest or (f.filing_date, f.accession_number)
-                  > (newest[g].filing_date, newest[g].accession_number)):
-            newest[g] = f
-    return {g: f.accession_number for g, f in newest.items()
-            if is_newer((f.filing_date, f.accession_number), state.seen.get(g))}
-
-
 def is_newer(filing: Seen, seen: Seen | None) -> bool:
     """A filing makes a group stale when it is dated after the newest filing seen, or on
     the same day under another accession (two filings of one day: a rerun is cheap,
@@ -128,3 +90,100 @@ def is_newer(filing: Seen, seen: Seen | None) -> bool:
     if seen is None:
         return True
     return filing[0] > seen[0] or (filing[0] == seen[0] and filing[1] != seen[1])
+
+
+@dataclass
+class PartitionState:
+    """Per group: None = never materialized; else the newest filing its last run saw
+    (NOTHING_SEEN when there was none). `busy`: why not to ask for it now, if so."""
+
+    seen: dict[str, Seen | None] = field(default_factory=lambda: dict.fromkeys(GROUPS))
+    busy: str | None = None
+
+    @property
+    def never_loaded(self) -> bool:
+        """Nothing of the trust was ever materialized (a first load does every group
+        without asking SEC what is new)."""
+        return all(v is None for v in self.seen.values())
+
+
+_IN_FLIGHT = {DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED,
+              DagsterRunStatus.STARTING, DagsterRunStatus.STARTED, DagsterRunStatus.CANCELING}
+
+
+def read_states(instance: DagsterInstance, partitions: Iterable[str],
+                now: float | None = None, attempts: bool = True
+                ) -> dict[str, PartitionState]:
+    """Two event-log queries per group and one run query, whatever the number of
+    partitions (one per group without `attempts`, which fills `busy`)."""
+    now = time.time() if now is None else now
+    states = {p: PartitionState() for p in partitions}
+    pending_runs: dict[str, set[str]] = {}  # partition -> runs that planned it, no result
+    for group, grp in GROUPS.items():
+        tags = instance.event_log_storage.get_latest_tags_by_partition(
+            grp.state_asset, DagsterEventType.ASSET_MATERIALIZATION, [DATA_VERSION_TAG])
+        for partition, t in tags.items():
+            if partition in states:
+                states[partition].seen[group] = (parse_data_version(t.get(DATA_VERSION_TAG))
+                                                 or NOTHING_SEEN)
+        if not attempts:
+            continue
+        pending = instance.event_log_storage.\
+            get_latest_asset_partition_materialization_attempts_without_materializations(
+                grp.state_asset)
+        for partition, (run_id, _) in pending.items():
+            if partition in states:
+                pending_runs.setdefault(partition, set()).add(run_id)
+    if pending_runs:
+        records = instance.get_run_records(
+            RunsFilter(run_ids=sorted(set().union(*pending_runs.values()))))
+        by_id = {r.dagster_run.run_id: r for r in records}
+        for partition, run_ids in pending_runs.items():
+            reasons = [_busy_reason(by_id.get(r), now) for r in sorted(run_ids)]
+            states[partition].busy = next((r for r in reasons if r), None)
+    return states
+
+
+def _busy_reason(record, now: float) -> str | None:
+    if record is None:
+        return None  # the run was deleted
+    status = record.dagster_run.status
+    started = record.start_time or record.create_timestamp.timestamp()
+    if status in _IN_FLIGHT:
+        if now - started > RUN_PRESUMED_DEAD_SECONDS:
+            return None
+        return f"run {record.dagster_run.run_id[:8]} {status.value.lower()}"
+    if status in (DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED):
+        ended = record.end_time or started
+        if now - ended < RETRY_FAILED_AFTER_SECONDS:
+            return f"run {record.dagster_run.run_id[:8]} {status.value.lower()}; retried " \
+                   f"{RETRY_FAILED_AFTER_SECONDS // 3600} h after it ended"
+    return None
+
+
+def stale_groups(state: PartitionState, latest: Mapping[str, Seen] | None
+                 ) -> dict[str, str]:
+    """group -> why it is stale ("never loaded" or the accession that makes it so)."""
+    out: dict[str, str] = {}
+    for g in ALL_GROUPS:
+        seen = state.seen.get(g)
+        observed = (latest or {}).get(g)
+        if seen is None:
+            out[g] = "never loaded"
+        elif observed is not None and is_newer(observed, seen):
+            out[g] = observed[1]
+    return out
+
+
+def observations_from_index(entries: Iterable[IndexEntry], ciks: Iterable[str]
+                            ) -> list[Observation]:
+    wanted = set(ciks)
+    return [Observation(e.cik, FORM_TO_GROUP[e.form], e.date_filed, e.accession_number,
+                        e.form)
+            for e in entries if e.cik in wanted and e.form in FORM_TO_GROUP]
+
+
+def observations_from_submissions(filings: Iterable[FilingRef]) -> list[Observation]:
+    return [Observation(f.cik, FORM_TO_GROUP[f.form], f.filing_date, f.accession_number,
+                        f.form)
+            for f in filings if f.form in FORM_TO_GROUP]

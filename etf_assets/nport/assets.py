@@ -1,32 +1,27 @@
-"""NPORT-P -> holdings + derivatives: one multi-asset, one download feeds both tables."""
+"""NPORT-P -> holdings + derivatives (the NPORT slice of etf_assets/trust_filings.py):
+one download feeds both tables."""
 
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from dagster import (
-    AssetExecutionContext,
-    AssetCheckKey,
-    AssetSpec,
-    BackfillPolicy,
-    Config,
-    Failure,
-    MaterializeResult,
-    MetadataValue,
-    multi_asset,
-)
+from dagster import AssetSpec, MetadataValue
 from sqlalchemy import Engine, select
 
 from etf_assets.edgar.client import SecClient, SecNotFound
-from etf_assets.edgar.resource import SecClientResource
 from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_name
+from etf_assets.form_slice import FormSlice, LoadOptions, TrustLoad
 from etf_assets.freshness.stale import format_data_version
-from etf_assets.nport.checks import DERIVATIVES, HOLDINGS, NPORT_CHECKS, evaluate_checks
+from etf_assets.nport.checks import (
+    DERIVATIVES,
+    HOLDINGS,
+    NPORT_CHECKS,
+    SEVERITY,
+    check_results,
+)
 from etf_assets.nport.parse import NportParseError, iter_nport
-from etf_assets.partitions import cik_partitions
-from etf_assets.universe.assets import etf_classification
-from etf_assets.warehouse.engine import WarehouseResource
+from etf_assets.universe.assets import ETF_CLASSIFICATION
 from etf_assets.nport.load import load_nport
 from etf_assets.warehouse.tables import filing, nport_report
 from etf_assets.warehouse.universe import etf_series_ids
@@ -36,12 +31,6 @@ NPORT_FORMS = ("NPORT-P", "NPORT-P/A")
 # different fiscal years (and so different public quarter-ends); look this far back
 # from the trust's newest report before calling a series absent.
 LATEST_WINDOW_DAYS = 100
-
-
-class NportConfig(Config):
-    since: Optional[str] = None
-    """Load every NPORT-P/A of the trust's ETF series reported on or after this date
-    (YYYY-MM-DD), e.g. 2019-10-01 for the full history. Default: newest report only."""
 
 
 @dataclass
@@ -201,59 +190,32 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
     return result
 
 
-@multi_asset(
+def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions,
+               log) -> TrustLoad:
+    res = process_trust(cik, client, engine, options.since, log)
+    md = res.metadata()
+    return TrustLoad(res.data_version, {
+        HOLDINGS: {**md, "rows_written": res.rows["holding"]},
+        DERIVATIVES: {**md, "rows_written": res.rows["derivative"]},
+    }, failed=res.failed)
+
+
+NPORT = FormSlice(
+    group="nport",
+    # One document feeds both tables, replaced together in one transaction: selecting
+    # one of the two still records both.
     specs=[
-        AssetSpec(HOLDINGS, deps=[etf_classification], group_name="nport", kinds={"sql"},
+        AssetSpec(HOLDINGS, deps=[ETF_CLASSIFICATION], group_name="nport", kinds={"sql"},
+                  skippable=True,
                   description="Every position of every loaded NPORT-P (tables holding, "
                   "holding_identifier, nport_report)"),
-        AssetSpec(DERIVATIVES, deps=[etf_classification], group_name="nport", kinds={"sql"},
+        AssetSpec(DERIVATIVES, deps=[ETF_CLASSIFICATION], group_name="nport",
+                  kinds={"sql"}, skippable=True,
                   description="Derivative positions of every loaded NPORT-P (table "
                   "derivative), keyed like holdings"),
     ],
+    load=load_trust,
     check_specs=NPORT_CHECKS,
-    partitions_def=cik_partitions,
-    can_subset=True,
-    # One trust per run: Dagster stores one data version per materialization event, and
-    # the freshness logic reads every partition's data version in one query. The body
-    # still loops over context.partition_keys, so a wider policy keeps working (data
-    # versions then come from metadata only).
-    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
+    check_results=check_results,
+    check_severity=SEVERITY,
 )
-def nport(context: AssetExecutionContext, config: NportConfig, sec: SecClientResource,
-          warehouse: WarehouseResource):
-    client = sec.get_client()
-    engine = warehouse.get_engine()
-    since = date.fromisoformat(config.since) if config.since else None
-    results = []
-    for cik in context.partition_keys:
-        res = process_trust(cik, client, engine, since, context.log)
-        results.append(res)
-        for key in context.selected_asset_keys:
-            md = res.metadata()
-            md["rows_written"] = res.rows["derivative" if key == DERIVATIVES else "holding"]
-            context.add_asset_metadata(md, asset_key=key, partition_key=cik)
-    failed = {acc: err for r in results for acc, err in r.failed.items()}
-    if failed:
-        # Loaded filings are committed; the failed ones are retried by the next run.
-        raise Failure(description=f"{len(failed)} N-PORT filing(s) failed: "
-                      + "; ".join(f"{a}: {e}" for a, e in failed.items()),
-                      metadata={"failed": MetadataValue.json(failed)})
-    accessions = [a for r in results for a in r.accessions_loaded]
-    single = results[0] if len(results) == 1 else None
-    for key in context.selected_asset_keys:
-        yield MaterializeResult(
-            asset_key=key,
-            metadata=client.stats.as_metadata(),
-            data_version=(None if single is None else _data_version(single)),
-        )
-    wanted = context.selected_asset_check_keys
-    for check in evaluate_checks(engine, context.partition_keys, accessions,
-                                 context.selected_asset_keys):
-        if AssetCheckKey(check.asset_key, check.check_name) in wanted:
-            yield check
-
-
-def _data_version(res: TrustNportResult):
-    from dagster import DataVersion
-
-    return DataVersion(res.data_version)

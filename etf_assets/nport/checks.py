@@ -1,15 +1,20 @@
-"""Data-quality checks of the N-PORT tables, evaluated over the trusts of each run.
+"""Data-quality checks of the N-PORT tables: read the warehouse only, one result per
+trust partition.
 
-They are declared on the multi-asset (check_specs) so each materialization reports
-them for exactly the partitions it touched; the UI shows them next to the assets.
+They are declared on the per-trust multi-asset (etf_assets/trust_filings.py),
+partitioned by trust CIK: every materialization evaluates them for exactly the trusts it
+loaded, and a checks-only run (the UI's "Execute" on a check) evaluates them without
+downloading anything.
 """
 
-from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey
+from dagster import AssetCheckSeverity, AssetCheckSpec, AssetKey
 from sqlalchemy import Engine, and_, func, select
 
+from etf_assets.form_slice import CheckResults
+from etf_assets.partitions import cik_partitions
 from etf_assets.warehouse.tables import derivative, etf, holding, nport_report
 
 HOLDINGS = AssetKey("holdings")
@@ -21,104 +26,126 @@ VALUE_TOLERANCE = Decimal("0.05")
 PCT_TOLERANCE = Decimal("5")  # percentage points around 100
 
 NPORT_CHECKS = [
-    AssetCheckSpec("rows_match_positions", asset=HOLDINGS,
+    AssetCheckSpec("rows_match_positions", asset=HOLDINGS, partitions_def=cik_partitions,
                    description="Per filing: holding rows written == positions in the "
                    "document (skipped positions make it fail, with their reasons)."),
     AssetCheckSpec("keys_unique_and_series_are_etfs", asset=HOLDINGS,
+                   partitions_def=cik_partitions,
                    description="No duplicate (accession, series, position); every row's "
                    "series has an ETF class in `etf`."),
     AssetCheckSpec("value_reconciles_with_net_assets", asset=HOLDINGS,
+                   partitions_def=cik_partitions,
                    description=f"Per filing: sum(value_usd) within {VALUE_TOLERANCE:%} of "
                    f"net assets and sum(pct_val) within {PCT_TOLERANCE} points of 100."),
     AssetCheckSpec("derivative_rows_match_holdings", asset=DERIVATIVES,
+                   partitions_def=cik_partitions,
                    description="Per filing: one derivative row per derivative position."),
 ]
+SEVERITY = {"value_reconciles_with_net_assets": AssetCheckSeverity.WARN}
 
 
-def _reports(conn, ciks: list[str]):
-    return conn.execute(
-        select(nport_report).where(nport_report.c.cik.in_(ciks))
-    ).mappings().all()
+def _reports(conn, ciks: list[str] | None):
+    q = select(nport_report)
+    if ciks is not None:
+        q = q.where(nport_report.c.cik.in_(ciks))
+    return conn.execute(q).mappings().all()
 
 
-def _counts(conn, table, ciks: list[str], *extra):
+def _counts(conn, table, ciks: list[str] | None, *extra):
     q = (select(table.c.accession_number, table.c.series_key, *extra)
-         .where(table.c.cik.in_(ciks))
          .group_by(table.c.accession_number, table.c.series_key))
+    if ciks is not None:
+        q = q.where(table.c.cik.in_(ciks))
     return {(r[0], r[1]): r[2:] for r in conn.execute(q)}
 
 
-def evaluate_checks(engine: Engine, ciks: list[str], accessions: Iterable[str],
-                    selected: Iterable[AssetKey]) -> Iterator[AssetCheckResult]:
-    selected = set(selected)
-    new = set(accessions)
+def _in(column, ciks: list[str] | None):
+    return column.in_(ciks) if ciks is not None else column.is_not(None)
+
+
+@dataclass
+class TrustFindings:
+    """What the checks found for one trust (one partition)."""
+
+    filings_checked: int = 0
+    mismatched: list[str] = field(default_factory=list)
+    duplicate_keys: int = 0
+    non_etf_rows: dict[str, int] = field(default_factory=dict)
+    value_off: list[str] = field(default_factory=list)
+    derivatives_off: list[str] = field(default_factory=list)
+
+
+def find_problems(engine: Engine, ciks: list[str] | None) -> dict[str, TrustFindings]:
+    """Every check's findings per trust, over `ciks` (None: every trust with N-PORT data),
+    in a handful of queries whatever the number of trusts."""
+    found: dict[str, TrustFindings] = {c: TrustFindings() for c in ciks or []}
     with engine.connect() as conn:
         reports = _reports(conn, ciks)
         holding_stats = _counts(conn, holding, ciks, func.count(),
                                 func.sum(holding.c.value_usd), func.sum(holding.c.pct_val),
                                 func.sum(func.cast(holding.c.is_derivative, holding.c.position.type)))
         deriv_counts = _counts(conn, derivative, ciks, func.count())
-        dupes = conn.execute(
-            select(func.count()).select_from(
-                select(holding.c.accession_number, holding.c.series_key, holding.c.position)
-                .where(holding.c.cik.in_(ciks))
-                .group_by(holding.c.accession_number, holding.c.series_key, holding.c.position)
-                .having(func.count() > 1).subquery())
-        ).scalar_one()
+        repeated = (select(holding.c.cik, holding.c.accession_number, holding.c.series_key,
+                           holding.c.position)
+                    .where(_in(holding.c.cik, ciks))
+                    .group_by(holding.c.cik, holding.c.accession_number,
+                              holding.c.series_key, holding.c.position)
+                    .having(func.count() > 1).subquery())
+        dupes = conn.execute(select(repeated.c.cik, func.count()).group_by(repeated.c.cik)).all()
         not_etf = conn.execute(
-            select(holding.c.series_key, func.count())
-            .where(holding.c.cik.in_(ciks))
+            select(holding.c.cik, holding.c.series_key, func.count())
+            .where(_in(holding.c.cik, ciks))
             .where(~select(etf.c.class_id).where(and_(
                 etf.c.series_id == holding.c.series_id, etf.c.is_etf.is_(True))).exists())
-            .group_by(holding.c.series_key)
+            .group_by(holding.c.cik, holding.c.series_key)
         ).all()
-    scope = {"trusts": len(ciks), "filings_checked": len(reports),
-             "filings_loaded_this_run": len(new)}
-
-    if HOLDINGS in selected:
-        mismatched = []
-        for r in reports:
-            n = holding_stats.get((r["accession_number"], r["series_key"]), (0,))[0]
-            if n != r["positions_in_document"]:
-                mismatched.append(f"{r['accession_number']} {r['series_key']}: {n} rows, "
-                                  f"{r['positions_in_document']} positions, skipped "
-                                  f"{r['skipped'][:5] if r['skipped'] else []}")
-        yield AssetCheckResult(
-            asset_key=HOLDINGS, check_name="rows_match_positions", passed=not mismatched,
-            severity=AssetCheckSeverity.ERROR,
-            metadata={**scope, "mismatched_filings": len(mismatched),
-                      "examples": mismatched[:20]})
-        yield AssetCheckResult(
-            asset_key=HOLDINGS, check_name="keys_unique_and_series_are_etfs",
-            passed=dupes == 0 and not not_etf, severity=AssetCheckSeverity.ERROR,
-            metadata={**scope, "duplicate_keys": dupes,
-                      "rows_of_non_etf_series": {k: n for k, n in not_etf}})
-        off = []
-        for r in reports:
-            n, total, pct, _ = holding_stats.get((r["accession_number"], r["series_key"]),
-                                                 (0, None, None, 0))
-            net = r["net_assets"]
-            if not n:
-                continue
+    cik_of = {}
+    for r in reports:
+        f = found.setdefault(r["cik"], TrustFindings())
+        key = (r["accession_number"], r["series_key"])
+        cik_of[key] = r["cik"]
+        f.filings_checked += 1
+        n, total, pct, _ = holding_stats.get(key, (0, None, None, 0))
+        if n != r["positions_in_document"]:
+            f.mismatched.append(f"{key[0]} {key[1]}: {n} rows, {r['positions_in_document']} "
+                                f"positions, skipped {r['skipped'][:5] if r['skipped'] else []}")
+        net = r["net_assets"]
+        if n:
             gap = abs(Decimal(total or 0) / Decimal(net) - 1) if net else None
             pct_gap = abs(Decimal(pct or 0) - 100)
             if gap is None or gap > VALUE_TOLERANCE or pct_gap > PCT_TOLERANCE:
-                off.append(f"{r['accession_number']} {r['series_key']}: sum value_usd "
-                           f"{total} vs net assets {net}, sum pct_val {pct}")
-        yield AssetCheckResult(
-            asset_key=HOLDINGS, check_name="value_reconciles_with_net_assets",
-            passed=not off, severity=AssetCheckSeverity.WARN,
-            metadata={**scope, "filings_off": len(off), "examples": off[:20],
-                      "value_tolerance": str(VALUE_TOLERANCE),
-                      "pct_tolerance_points": str(PCT_TOLERANCE)})
-    if DERIVATIVES in selected:
-        bad = []
-        for key, stats in holding_stats.items():
-            flagged = int(stats[3] or 0)
-            rows = deriv_counts.get(key, (0,))[0]
-            if flagged != rows:
-                bad.append(f"{key[0]} {key[1]}: {flagged} derivative positions, {rows} rows")
-        yield AssetCheckResult(
-            asset_key=DERIVATIVES, check_name="derivative_rows_match_holdings",
-            passed=not bad, severity=AssetCheckSeverity.ERROR,
-            metadata={**scope, "mismatched_filings": len(bad), "examples": bad[:20]})
+                f.value_off.append(f"{key[0]} {key[1]}: sum value_usd {total} vs net assets "
+                                   f"{net}, sum pct_val {pct}")
+    for cik, n in dupes:
+        found.setdefault(cik, TrustFindings()).duplicate_keys = n
+    for cik, series_key, n in not_etf:
+        found.setdefault(cik, TrustFindings()).non_etf_rows[series_key] = n
+    for key, stats in holding_stats.items():
+        flagged, rows = int(stats[3] or 0), deriv_counts.get(key, (0,))[0]
+        if flagged != rows and key in cik_of:
+            found[cik_of[key]].derivatives_off.append(
+                f"{key[0]} {key[1]}: {flagged} derivative positions, {rows} rows")
+    return found
+
+
+def _results(f: TrustFindings) -> dict[str, tuple[bool, dict]]:
+    scope = {"filings_checked": f.filings_checked}
+    return {
+        "rows_match_positions": (not f.mismatched, {
+            **scope, "mismatched_filings": len(f.mismatched), "examples": f.mismatched[:20]}),
+        "keys_unique_and_series_are_etfs": (f.duplicate_keys == 0 and not f.non_etf_rows, {
+            **scope, "duplicate_keys": f.duplicate_keys,
+            "rows_of_non_etf_series": f.non_etf_rows}),
+        "value_reconciles_with_net_assets": (not f.value_off, {
+            **scope, "filings_off": len(f.value_off), "examples": f.value_off[:20],
+            "value_tolerance": str(VALUE_TOLERANCE),
+            "pct_tolerance_points": str(PCT_TOLERANCE)}),
+        "derivative_rows_match_holdings": (not f.derivatives_off, {
+            **scope, "mismatched_filings": len(f.derivatives_off),
+            "examples": f.derivatives_off[:20]}),
+    }
+
+
+def check_results(engine: Engine, ciks: list[str] | None) -> CheckResults:
+    """Each check's verdict per trust over `ciks` (None: every trust with N-PORT data)."""
+    return {cik: _results(f) for cik, f in find_problems(engine, ciks).items()}

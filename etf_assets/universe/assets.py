@@ -1,12 +1,17 @@
-"""ETF universe assets: the SEC ticker file (cheap, one request) and per-trust N-CEN."""
+"""ETF universe: the SEC ticker file (one request) and, per trust, its N-CEN.
+
+`etf_classification` is one of the per-trust tables of etf_assets/trust_filings.py
+(the CLASSIFICATION slice below): every run that loads a form for a trust never
+classified classifies it first.
+"""
 
 import hashlib
 from datetime import datetime
 
 from dagster import (
     AssetExecutionContext,
-    BackfillPolicy,
-    DataVersion,
+    AssetKey,
+    AssetSpec,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -18,7 +23,8 @@ from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.edgar.sgml import parse_submission
 from etf_assets.edgar.submissions import fetch_filings, latest, raw_document_name
-from etf_assets.partitions import CIK_PARTITIONS_NAME, cik_partitions
+from etf_assets.form_slice import FormSlice, LoadOptions, TrustLoad
+from etf_assets.partitions import CIK_PARTITIONS_NAME
 from etf_assets.universe.parse import parse_company_tickers_mf, parse_ncen
 from etf_assets.warehouse.engine import WarehouseResource
 from etf_assets.warehouse.load import log_processing, record_filing
@@ -30,6 +36,7 @@ from etf_assets.warehouse.universe import (
 )
 
 NCEN_FORMS = ("N-CEN", "N-CEN/A")
+ETF_CLASSIFICATION = AssetKey("etf_classification")
 
 
 @asset(group_name="universe", kinds={"sql"})
@@ -76,9 +83,9 @@ def classify_trust(cik: str, client: SecClient, engine: Engine, log) -> dict:
         filings = []
     ncen = latest(filings, NCEN_FORMS)
     if ncen is None:
-        log.warning("CIK %s has no N-CEN on EDGAR: ticker-shape decisions stay", cik)
+        log.info("CIK %s has no N-CEN on EDGAR: ticker-shape decisions stay", cik)
         return {"ncen_accession": None, "decision": "ticker_shape (no N-CEN)",
-                "classification_data_version": "no-ncen"}
+                "classification_data_version": "none"}
     txt = client.filing_text(cik, ncen.accession_number)
     sub = parse_submission(txt)
     primary = sub.document(raw_document_name(ncen.primary_document))
@@ -112,19 +119,17 @@ def classify_trust(cik: str, client: SecClient, engine: Engine, log) -> dict:
     }
 
 
-@asset(group_name="universe", partitions_def=cik_partitions, deps=[etf_universe],
-       kinds={"sql"}, backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1))  # see nport
-def etf_classification(
-    context: AssetExecutionContext, sec: SecClientResource, warehouse: WarehouseResource
-) -> MaterializeResult:
-    """Per trust CIK: which share classes are ETFs, decided by the trust's latest N-CEN."""
-    client = sec.get_client()
-    versions = []
-    for cik in context.partition_keys:
-        md = classify_trust(cik, client, warehouse.get_engine(), context.log)
-        versions.append(md["classification_data_version"])
-        context.add_asset_metadata(md, partition_key=cik)
-    return MaterializeResult(
-        metadata=client.stats.as_metadata(),
-        data_version=DataVersion(versions[0]) if len(versions) == 1 else None,
-    )
+def load_classification(cik: str, client: SecClient, engine: Engine, _options: LoadOptions,
+                        log) -> TrustLoad:
+    md = classify_trust(cik, client, engine, log)
+    return TrustLoad(md.pop("classification_data_version"), {ETF_CLASSIFICATION: md})
+
+
+CLASSIFICATION = FormSlice(
+    group="ncen",
+    specs=[AssetSpec(ETF_CLASSIFICATION, deps=[etf_universe], group_name="universe",
+                     kinds={"sql"}, skippable=True,
+                     description="Per trust CIK: which share classes are ETFs, decided by "
+                     "the trust's latest N-CEN (tables trust, series, etf).")],
+    load=load_classification,
+)

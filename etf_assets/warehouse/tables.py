@@ -113,6 +113,19 @@ processing_log = Table(
     UniqueConstraint("cik", "parser_type", name="uq_processing_log_cik_parser"),
 )
 
+sec_latest_filing = Table(
+    "sec_latest_filing",
+    metadata,
+    Column("cik", CIK, primary_key=True),
+    Column("form_group", String(20), primary_key=True,
+           comment="ncen | nport | ... (etf_assets/freshness/stale.py GROUPS)"),
+    Column("filing_date", Date, nullable=False),
+    Column("accession_number", ACCESSION, nullable=False),
+    Column("form", String(20), nullable=False),
+    Column("source", String(20), nullable=False, comment="daily_index | submissions"),
+    Column("observed_at", DateTime, nullable=False),
+)
+
 # --- N-PORT: holdings and derivatives -------------------------------------------------
 #
 # Facts of one N-PORT filing, loaded replace-by-accession (warehouse/load.py

@@ -1,0 +1,144 @@
+"""The per-trust tables, all materialized by one subsettable multi-asset.
+
+Every table that comes from a trust's filings (etf_classification from N-CEN, holdings
+and derivatives from NPORT-P, and each new form slice's tables) is an output of this one
+op, partitioned by trust CIK, the way dagster-dbt puts every model in one op:
+
+* a run is one step, whatever the forms selected: no per-step process or bookkeeping,
+  and no step of a run is skipped because an upstream step of the same run had nothing
+  to record for some of its trusts (Dagster skips downstream steps on a missing output);
+* a run covers several trusts (the sensors and run-all batch them); each trust that
+  loads gets its own materializations and check results (etf_assets/partitions.py);
+* a trust never classified is classified first, in the same run, whatever was selected:
+  no table is loaded from a ticker-shape guess, and no partition looks loaded before it is;
+* a run with only checks selected (the UI's "Execute" on a check) reads the warehouse
+  and downloads nothing.
+
+Each form slice (etf_assets/form_slice.py) gives its asset specs, how to load one trust,
+and its checks; a new slice is added to SLICES (and to freshness/stale.py GROUPS).
+"""
+
+# No `from __future__ import annotations`: Dagster reads the config annotation at runtime.
+from datetime import date
+from typing import Optional
+
+from dagster import (
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    BackfillPolicy,
+    Config,
+    Failure,
+    MetadataValue,
+    multi_asset,
+)
+
+from etf_assets.edgar.resource import SecClientResource
+from etf_assets.form_slice import FormSlice, LoadOptions
+from etf_assets.freshness.stale import GROUPS, read_states
+from etf_assets.nport.assets import NPORT
+from etf_assets.partitions import (
+    TRUSTS_PER_RUN,
+    check_evaluation,
+    check_outputs,
+    cik_partitions,
+    latest_materializations,
+    partition_materialization,
+    run_partition_keys,
+)
+from etf_assets.universe.assets import CLASSIFICATION
+from etf_assets.warehouse.engine import WarehouseResource
+
+SLICES: tuple[FormSlice, ...] = (CLASSIFICATION, NPORT)  # load order: classification first
+assert [s.group for s in SLICES] == list(GROUPS), "SLICES and freshness GROUPS disagree"
+assert all(tuple(s.keys) == GROUPS[s.group].assets for s in SLICES)
+
+
+class TrustFilingsConfig(Config):
+    since: Optional[str] = None
+    """Load every report of the selected forms reported on or after this date
+    (YYYY-MM-DD), e.g. 2019-10-01 for the full N-PORT history. Default: the newest report
+    of each series (plus amendments of reports already loaded)."""
+
+
+@multi_asset(
+    name="trust_filings",
+    specs=[spec for s in SLICES for spec in s.specs],
+    check_specs=[spec for s in SLICES for spec in s.check_specs],
+    partitions_def=cik_partitions,
+    can_subset=True,
+    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=TRUSTS_PER_RUN),
+)
+def trust_filings(context: AssetExecutionContext, config: TrustFilingsConfig,
+                  sec: SecClientResource, warehouse: WarehouseResource):
+    engine = warehouse.get_engine()
+    ciks = run_partition_keys(context)
+    if not context.selected_asset_keys:  # checks only: the warehouse, no SEC request
+        yield from _checks(context, engine, ciks)
+        return
+    if ciks is None:
+        raise Failure(description="per-trust tables load per trust: select a trust CIK "
+                      "partition (or a range of them)")
+    selected = [s for s in SLICES if set(s.keys) & context.selected_asset_keys]
+    client = sec.get_client()
+    options = LoadOptions(since=date.fromisoformat(config.since) if config.since else None)
+    states = read_states(context.instance, ciks, attempts=False)
+    failed: dict[str, str] = {}
+    loaded: list[str] = []
+    for cik in ciks:
+        slices = list(selected)
+        if CLASSIFICATION not in slices and states[cik].seen[CLASSIFICATION.group] is None:
+            context.log.info("%s was never classified: reading its N-CEN first", cik)
+            slices.insert(0, CLASSIFICATION)
+        for form in slices:
+            before = client.stats.snapshot()
+            try:
+                result = form.load(cik, client, engine, options, context.log)
+            except Exception as exc:  # noqa: BLE001 - one trust's trouble stops no other
+                result, error = None, f"{type(exc).__name__}: {exc}"
+            else:
+                error = "; ".join(f"{a}: {e}" for a, e in result.failed.items())
+            if error:
+                # Filings loaded before the failure are committed; the trust is not
+                # marked loaded, so the rest is asked for again.
+                failed[cik] = f"{form.group}: {error}"
+                context.log.error("%s %s failed: %s", cik, form.group, error)
+                break  # later forms need this one (classification) or can wait
+            stats = client.stats.since(before)
+            for key, md in result.metadata.items():
+                yield partition_materialization(key, cik, result.data_version,
+                                                {**md, **stats})
+        if cik not in failed:
+            loaded.append(cik)
+    if loaded:
+        yield from _checks(context, engine, loaded)
+    if failed:
+        raise Failure(description=f"{len(failed)} trust(s) failed: "
+                      + "; ".join(f"{c}: {e}" for c, e in failed.items()),
+                      metadata={"failed_trusts": MetadataValue.json(failed)})
+
+
+def _checks(context: AssetExecutionContext, engine, ciks: Optional[list[str]]):
+    """The selected checks, one evaluation per trust, each naming the materialization it
+    evaluated; `ciks` None (a run without a partition): every trust with data, plus one
+    summary evaluation per check."""
+    wanted = context.selected_asset_check_keys
+    for form in SLICES:
+        specs = [s for s in form.check_specs if s.key in wanted]
+        if not specs or form.check_results is None:
+            continue
+        results = form.check_results(engine, ciks)
+        targets = {k: latest_materializations(context.instance, k, results)
+                   for k in {s.asset_key for s in specs}}
+        for spec in specs:
+            severity = form.check_severity.get(spec.name, AssetCheckSeverity.ERROR)
+            failing = []
+            for cik in sorted(results):
+                passed, md = results[cik][spec.name]
+                failing += [] if passed else [cik]
+                yield check_evaluation(spec.key, cik, passed, md, severity=severity,
+                                       target=targets[spec.asset_key].get(cik))
+            if ciks is None:
+                yield check_evaluation(spec.key, None, not failing, {
+                    "trusts_checked": len(results), "trusts_failing": len(failing),
+                    "failing_trusts": failing[:50]}, severity=severity)
+        yield from check_outputs(context, [s.key for s in specs])

@@ -1,0 +1,64 @@
+"""Reads and writes of `sec_latest_filing`: the newest filing EDGAR has shown per
+(trust, form group). The freshness rule compares it with what each partition loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Connection, select
+
+from etf_assets.warehouse.load import upsert
+from etf_assets.warehouse.tables import sec_latest_filing
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One filing seen on EDGAR, already mapped to its form group."""
+
+    cik: str
+    group: str
+    filing_date: date
+    accession_number: str
+    form: str
+
+
+Latest = dict[str, dict[str, tuple[date, str]]]  # cik -> group -> (filing date, accession)
+
+
+def read_latest(conn: Connection, ciks: Iterable[str] | None = None) -> Latest:
+    q = select(sec_latest_filing.c.cik, sec_latest_filing.c.form_group,
+               sec_latest_filing.c.filing_date, sec_latest_filing.c.accession_number)
+    wanted = None if ciks is None else set(ciks)
+    out: Latest = {}
+    for r in conn.execute(q):
+        if wanted is None or r.cik in wanted:
+            out.setdefault(r.cik, {})[r.form_group] = (r.filing_date, r.accession_number)
+    return out
+
+
+def record_observations(conn: Connection, observations: Iterable[Observation], source: str,
+                        now: datetime | None = None) -> int:
+    """Keep the newest (filing date, accession) per (trust, group); never move backwards
+    (an index read late, or a lagging submissions page, cannot hide a newer filing)."""
+    newest: dict[tuple[str, str], Observation] = {}
+    for o in observations:
+        k = (o.cik, o.group)
+        if k not in newest or (o.filing_date, o.accession_number) > (
+                newest[k].filing_date, newest[k].accession_number):
+            newest[k] = o
+    if not newest:
+        return 0
+    known = read_latest(conn, {c for c, _ in newest})
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    rows = [
+        {"cik": o.cik, "form_group": o.group, "filing_date": o.filing_date,
+         "accession_number": o.accession_number, "form": o.form, "source": source,
+         "observed_at": now}
+        for (cik, group), o in newest.items()
+        if (o.filing_date, o.accession_number) > known.get(cik, {}).get(group, (date.min, ""))
+    ]
+    upsert(conn, sec_latest_filing, rows,
+           ["filing_date", "accession_number", "form", "source", "observed_at"])
+    return len(rows)
