@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 FAKE_PORT ?= 8765
+UI_PORT ?= 3000
 # The demo keeps its own data dir so it never mixes with a real run's warehouse.
 DEMO_DIR ?= $(CURDIR)/.demo
 
-.PHONY: install test demo ui fake-edgar clean
+.PHONY: install test demo demo-ui ui fake-edgar clean
 
 $(BIN)/etf-pipeline: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -21,20 +22,43 @@ install: $(BIN)/etf-pipeline
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q -p no:randomly
 
-# run-all --limit 5 against a local fake EDGAR, SQLite warehouse + SQLite Dagster storage.
-demo: install
-	@rm -rf $(DEMO_DIR); mkdir -p $(DEMO_DIR)
-	@$(BIN)/python -m etf_assets_tests.fake_edgar --port $(FAKE_PORT) > $(DEMO_DIR)/fake-edgar.log 2>&1 & \
+DEMO_ENV = ETF_DATA_DIR=$(DEMO_DIR) DAGSTER_HOME=$(DEMO_DIR)/dagster-home
+DEMO_URL = http://127.0.0.1:$(FAKE_PORT)
+
+# Start the fake EDGAR in the background (pid in $(DEMO_DIR)/fake-edgar.pid) unless one
+# already answers on $(FAKE_PORT).
+define start_fake_edgar
+	@mkdir -p $(DEMO_DIR); \
+	if curl -fsS -o /dev/null $(DEMO_URL)/__fake__/requests 2>/dev/null; then \
+	  echo "fake EDGAR already running on $(DEMO_URL)"; \
+	else \
+	  $(BIN)/python -m etf_assets_tests.fake_edgar --port $(FAKE_PORT) > $(DEMO_DIR)/fake-edgar.log 2>&1 & \
 	  echo $$! > $(DEMO_DIR)/fake-edgar.pid; \
-	  for i in $$(seq 50); do grep -q "fake EDGAR on" $(DEMO_DIR)/fake-edgar.log && break; sleep 0.2; done; \
+	  for i in $$(seq 100); do grep -q "fake EDGAR on" $(DEMO_DIR)/fake-edgar.log && break; sleep 0.2; done; \
 	  cat $(DEMO_DIR)/fake-edgar.log; \
-	  ETF_DATA_DIR=$(DEMO_DIR) DAGSTER_HOME=$(DEMO_DIR)/dagster-home \
-	  SEC_USER_AGENT="ETF Platform Demo demo@example.com" \
-	  EDGAR_BASE_URL=http://127.0.0.1:$(FAKE_PORT) EDGAR_DATA_URL=http://127.0.0.1:$(FAKE_PORT) \
-	  $(BIN)/etf-pipeline run-all --limit 5; status=$$?; \
-	  kill $$(cat $(DEMO_DIR)/fake-edgar.pid); \
-	  echo "Browse the demo's runs: ETF_DATA_DIR=$(DEMO_DIR) DAGSTER_HOME=$(DEMO_DIR)/dagster-home $(BIN)/etf-pipeline ui"; \
+	fi
+endef
+
+# run-all --limit 5 against a local fake EDGAR, SQLite warehouse + SQLite Dagster storage.
+# The demo's data dir is pinned to the fake EDGAR (edgar-endpoint.json): nothing that
+# uses it can reach the real SEC.
+demo: install
+	@if [ -f $(DEMO_DIR)/fake-edgar.pid ]; then kill $$(cat $(DEMO_DIR)/fake-edgar.pid) 2>/dev/null || true; fi
+	@rm -rf $(DEMO_DIR); mkdir -p $(DEMO_DIR)
+	@$(DEMO_ENV) $(BIN)/python -c "from etf_assets import settings; settings.write_edgar_pin('$(DEMO_URL)', '$(DEMO_URL)', 'ETF Platform Demo demo@example.com')"
+	$(start_fake_edgar)
+	@$(DEMO_ENV) $(BIN)/etf-pipeline run-all --limit 5; status=$$?; \
+	  kill $$(cat $(DEMO_DIR)/fake-edgar.pid) 2>/dev/null; rm -f $(DEMO_DIR)/fake-edgar.pid; \
+	  echo "Browse the demo (fake EDGAR + web UI + daemon on the demo's data): make demo-ui"; \
 	  exit $$status
+
+# The fake EDGAR and the Dagster UI (with the daemon: sensors and schedule run) on the
+# demo's data; Ctrl-C stops both.
+demo-ui: install
+	@test -f $(DEMO_DIR)/edgar-endpoint.json || { echo "run 'make demo' first"; exit 2; }
+	$(start_fake_edgar)
+	@trap 'kill $$(cat $(DEMO_DIR)/fake-edgar.pid 2>/dev/null) 2>/dev/null; rm -f $(DEMO_DIR)/fake-edgar.pid' EXIT INT TERM; \
+	  $(DEMO_ENV) $(BIN)/etf-pipeline ui --port $(UI_PORT)
 
 # The Dagster web UI on the default DAGSTER_HOME (the one run-all uses).
 ui: install

@@ -79,15 +79,23 @@ def _trust_line(cik: str, groups: tuple[str, ...], mats: dict) -> str:
     return f"{name}: {'; '.join(parts)}"
 
 
+def _check_settings() -> None:
+    """The settings every command that reaches EDGAR needs, before anything is written."""
+    from etf_assets.edgar.client import validate_user_agent
+
+    validate_user_agent(settings.user_agent())
+    settings.base_url(), settings.data_url()
+
+
 def run_all(limit: int | None) -> int:
     """Seed 000's flow: ensure tables; discover; then the stale trusts, several per run,
     in order; a failing trust never stops the others."""
     from etf_assets.edgar.cache import BodyCache
-    from etf_assets.edgar.client import SecConfigError, validate_user_agent
+    from etf_assets.edgar.client import SecConfigError
 
     try:  # zero requests (and zero files written) without a declared User-Agent
-        validate_user_agent(os.environ.get(settings.USER_AGENT_VAR))
-    except SecConfigError as exc:
+        _check_settings()
+    except (SecConfigError, settings.SettingsError) as exc:
         return _fail(str(exc))
     if limit is not None and limit < 1:
         return _fail("--limit must be a positive number of trusts")
@@ -220,14 +228,29 @@ def _print_summary(engine) -> None:
     print("  " + ", ".join(f"{n} {name} rows" for name, n in totals.items()))
 
 
-def ui(port: int) -> int:
+def ui(port: int, host: str) -> int:
+    """`dagster dev` (web UI + daemon) on the same DAGSTER_HOME as run-all."""
+    from etf_assets.edgar.client import SecConfigError
+
+    try:  # the daemon's sensors would fail every tick without them
+        _check_settings()
+    except (SecConfigError, settings.SettingsError) as exc:
+        return _fail(str(exc))
     home = settings.ensure_dagster_home()
-    print(f"Dagster home: {home}", flush=True)
+    print(f"Dagster home: {home}\nSEC:          {settings.base_url()} | "
+          f"{settings.data_url()}\nUI:           http://{host}:{port}", flush=True)
     # The dagster CLI installed beside this interpreter (the venv need not be activated).
     dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
     if not os.path.exists(dagster):
         dagster = "dagster"
-    os.execvp(dagster, [dagster, "dev", "-m", "etf_assets.definitions", "-p", str(port)])
+    # Started from DAGSTER_HOME: `dagster dev` warns about any dagster.yaml in its
+    # working directory that is not DAGSTER_HOME's (the repository's, when started there).
+    os.chdir(home)
+    # `dagster dev` is "superseded" by the dg CLI (dagster-dg, not a dependency here).
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [
+        os.environ.get("PYTHONWARNINGS"), "ignore:Function `dev_command` is superseded"]))
+    os.execvp(dagster, [dagster, "dev", "-m", "etf_assets.definitions", "-p", str(port),
+                        "-h", host])
     return 0  # not reached
 
 
@@ -267,8 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
     ra = sub.add_parser("run-all", help="discover ETFs and process every (or N) trust CIK")
     ra.add_argument("--limit", type=int, default=None, metavar="N",
                     help="process only the first N trust CIKs (alphabetical)")
-    u = sub.add_parser("ui", help="start the Dagster web UI on the same DAGSTER_HOME")
+    u = sub.add_parser("ui", help="the Dagster web UI and daemon on the same DAGSTER_HOME")
     u.add_argument("--port", type=int, default=3000)
+    u.add_argument("--host", default="127.0.0.1")
     pa = sub.add_parser("parse", help="summarize one N-PORT XML document (offline)")
     pa.add_argument("file")
     pa.add_argument("--json", action="store_true", help="machine-readable output")
@@ -280,7 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run-all":
         return run_all(args.limit)
     if args.command == "ui":
-        return ui(args.port)
+        return ui(args.port, args.host)
     if args.command == "parse":
         return parse_file(args.file, args.json)
     return _fail(f"unknown command {args.command}")

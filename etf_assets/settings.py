@@ -5,8 +5,8 @@ README.md's configuration table mirrors this module; keep them in agreement.
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 from pathlib import Path
 
 # The SEC asks every client to declare who it is ("Company Name admin@example.com").
@@ -87,27 +87,86 @@ def retry_policy() -> dict:
     }
 
 
+# A data dir loaded from one EDGAR (the demo's fake EDGAR, a mirror) names it here, so
+# that no process using the data dir can reach another EDGAR by a forgotten variable:
+# its sensors would otherwise mix real SEC filings into the demo's warehouse, or send a
+# demo's traffic to SEC. {"base_url": ..., "data_url": ..., "user_agent": ...}
+EDGAR_PIN_FILE = "edgar-endpoint.json"
+
+
+class SettingsError(ValueError):
+    """A setting is invalid; nothing was sent or written."""
+
+
+def edgar_pin() -> dict | None:
+    path = data_dir() / EDGAR_PIN_FILE
+    try:
+        pin = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise SettingsError(f"{path} is unreadable ({exc}): fix or delete it") from exc
+    if not isinstance(pin, dict):
+        raise SettingsError(f"{path} must hold a JSON object: fix or delete it")
+    return pin
+
+
+def write_edgar_pin(base: str, data: str, user_agent: str | None = None) -> Path:
+    path = data_dir() / EDGAR_PIN_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pin = {"base_url": base.rstrip("/"), "data_url": data.rstrip("/")}
+    if user_agent:
+        pin["user_agent"] = user_agent
+    path.write_text(json.dumps(pin, indent=2) + "\n")
+    return path
+
+
+def _endpoint(var: str, key: str, default: str) -> str:
+    env = os.environ.get(var, "").rstrip("/")
+    pinned = (edgar_pin() or {}).get(key)
+    if pinned and env and env != pinned.rstrip("/"):
+        raise SettingsError(
+            f"{var}={env} but this data dir ({data_dir()}) was loaded from {pinned} "
+            f"({EDGAR_PIN_FILE}): unset {var}, or use another ETF_DATA_DIR")
+    return env or (pinned or default).rstrip("/")
+
+
 def base_url() -> str:
-    return os.environ.get(BASE_URL_VAR, DEFAULT_BASE_URL).rstrip("/")
+    return _endpoint(BASE_URL_VAR, "base_url", DEFAULT_BASE_URL)
 
 
 def data_url() -> str:
-    return os.environ.get(DATA_URL_VAR, DEFAULT_DATA_URL).rstrip("/")
+    return _endpoint(DATA_URL_VAR, "data_url", DEFAULT_DATA_URL)
+
+
+def user_agent() -> str | None:
+    """SEC_USER_AGENT, else the data dir's pinned one (the demo's)."""
+    return os.environ.get(USER_AGENT_VAR) or (edgar_pin() or {}).get("user_agent")
+
+
+MANAGED_MARKER = ("# managed by etf-pipeline: a copy of the repository's dagster.yaml, "
+                  "refreshed on every start; delete this line to keep your own edits\n")
 
 
 def ensure_dagster_home() -> Path:
     """Resolve DAGSTER_HOME (default: <data dir>/dagster-home) and seed its dagster.yaml.
 
     The CLI and `etf-pipeline ui` both call this, so runs started by `run-all` are the
-    runs the web UI shows. The repository's dagster.yaml is copied in once; a user's
-    edited copy is never overwritten.
+    runs the web UI shows. The repository's dagster.yaml is copied in with a marker
+    line, and refreshed while the marker is there (a home made by an older version gets
+    the current settings); a copy without the marker is the user's and never touched.
     """
     raw = os.environ.get(DAGSTER_HOME_VAR)
     home = Path(raw).expanduser().resolve() if raw else data_dir() / "dagster-home"
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
     template = REPO_ROOT / "dagster.yaml"
-    if not target.exists() and template.exists():
-        shutil.copyfile(template, target)
+    if template.exists():
+        wanted = MANAGED_MARKER + template.read_text()
+        current = target.read_text() if target.exists() else None
+        if current is None or (current != wanted and current.startswith(MANAGED_MARKER)):
+            tmp = target.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_text(wanted)
+            os.replace(tmp, target)  # atomic: a concurrent reader sees old or new
     os.environ[DAGSTER_HOME_VAR] = str(home)
     return home

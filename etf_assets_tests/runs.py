@@ -28,6 +28,13 @@ def run_trusts(instance: DagsterInstance, ciks: str | Sequence[str],
         run_config=run_config, raise_on_error=False)
 
 
+def run_checks(instance: DagsterInstance, cik: str | None = None):
+    """The check_data_quality job: every check, for one trust or (None) all of them."""
+    return defs.resolve_job_def("check_data_quality").execute_in_process(
+        instance=instance, tags=partition_tags([cik]) if cik else None,
+        raise_on_error=False)
+
+
 def materializations(result) -> dict[tuple[str, str | None], dict]:
     """(asset key, partition) -> metadata of every materialization of the run."""
     out = {}

@@ -124,3 +124,46 @@ def test_parse_command_rejects_broken_and_missing_files(tmp_path, capsys):
     assert "broken.xml" in capsys.readouterr().err
     assert main(["parse", str(tmp_path / "missing.xml")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_a_pinned_data_dir_never_reaches_another_edgar(capsys, monkeypatch, sec_env):
+    """The demo pins its data dir to the fake EDGAR: with no EDGAR_* variables and no
+    SEC_USER_AGENT the pinned ones are used; an EDGAR_BASE_URL pointing elsewhere (say
+    the real SEC) is refused before anything is written or sent."""
+    from etf_assets import settings
+
+    with start_fake(generated_trusts=1, real_tickers=False, real_filings=False) as edgar:
+        settings.write_edgar_pin(edgar.url, edgar.url, "ETF Platform Demo demo@example.com")
+        for var in ("EDGAR_BASE_URL", "EDGAR_DATA_URL", "SEC_USER_AGENT"):
+            monkeypatch.delenv(var, raising=False)
+        assert settings.base_url() == settings.data_url() == edgar.url
+        assert main(["run-all"]) == 0
+        assert "1 succeeded" in capsys.readouterr().out
+        assert {r.user_agent for r in edgar.served()} == {"ETF Platform Demo demo@example.com"}
+
+        monkeypatch.setenv("EDGAR_BASE_URL", "https://www.sec.gov")
+        home = Path(os.environ["DAGSTER_HOME"])
+        for command in (["run-all"], ["ui", "--port", "1"]):
+            edgar.reset()
+            assert main(command) == 2
+            err = capsys.readouterr().err
+            assert "EDGAR_BASE_URL=https://www.sec.gov" in err and "edgar-endpoint.json" in err
+            assert edgar.served() == []
+        assert sorted(p.name for p in home.iterdir() if p.suffix == ".yaml") == ["dagster.yaml"]
+
+
+def test_dagster_home_keeps_the_repository_settings_unless_the_user_took_over():
+    """A managed copy (marker line) follows the repository's dagster.yaml; a copy whose
+    marker the user deleted is never touched."""
+    from etf_assets import settings
+
+    home = settings.ensure_dagster_home()
+    target = home / "dagster.yaml"
+    template = (REPO / "dagster.yaml").read_text()
+    assert target.read_text() == settings.MANAGED_MARKER + template
+    target.write_text(settings.MANAGED_MARKER + "run_coordinator: {}\n")  # an older version
+    settings.ensure_dagster_home()
+    assert target.read_text() == settings.MANAGED_MARKER + template
+    target.write_text("telemetry:\n  enabled: false\n")  # the user's own
+    settings.ensure_dagster_home()
+    assert target.read_text() == "telemetry:\n  enabled: false\n"

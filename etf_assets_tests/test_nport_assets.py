@@ -14,7 +14,15 @@ from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.tables import derivative, filing, holding, nport_report
 from etf_assets_tests.conftest import start_fake
 from etf_assets_tests.fake_edgar.build import fixture_path, nport_filing
-from etf_assets_tests.runs import check_results, metadata, run_trusts, run_universe
+from etf_assets.freshness.stale import read_states
+from etf_assets_tests.runs import (
+    check_results,
+    materializations,
+    metadata,
+    run_checks,
+    run_trusts,
+    run_universe,
+)
 
 GLOBALX = "0001432353"
 TRUST = "0000000101"
@@ -59,6 +67,9 @@ def test_global_x_dax_loads_from_fake_edgar(edgar, warehouse_url):
     assert run_universe(instance).success
     result = run_trusts(instance, GLOBALX, NPORT)
     assert result.success
+    # Never classified: classified first, in the same run (no N-CEN on the fake EDGAR
+    # for Global X: the ticker-shape decision stays, and says so).
+    assert metadata(result, "etf_classification", GLOBALX)["ncen_accession"] is None
     md = metadata(result, "holdings", GLOBALX)
     assert md["filings_loaded"] == 1 and md["rows_holding"] == expected_positions == 41
     # Like SEC, the fake's submissions point at the XSL rendering (HTML); the raw XML
@@ -128,16 +139,30 @@ def test_since_loads_history_and_amendment_adds_rows(edgar):
         assert _count(conn, filing, form="NPORT-P/A") == 1
 
 
-def test_broken_filing_fails_alone_with_its_accession(edgar):
+def test_broken_filing_fails_its_trust_alone_in_a_batch(edgar):
+    """Trusts 101 and 102 in one run; trust 101's newest NPORT-P is broken: 102 loads and
+    is materialized, 101 gets no N-PORT materialization (it stays stale and is asked
+    for again), and the run fails naming the trust and the accession."""
     instance = DagsterInstance.ephemeral()
     assert run_universe(instance).success
     bad = next(f for f in edgar.corpus.filings
                if f.cik == 101 and f.form == "NPORT-P" and f.report_date == date(2026, 9, 30))
     bad.documents[0] = (bad.documents[0][0], "primary_doc.xml", b"<edgarSubmission><broken")
-    result = run_trusts(instance, TRUST)
+    result = run_trusts(instance, [TRUST, "0000000102"])
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert bad.accession in failure.step_failure_data.error.message
+    assert TRUST in failure.step_failure_data.user_failure_data.metadata["failed_trusts"].value
+    mats = materializations(result)
+    assert {k for k in mats if k[1] == "0000000102"} == {
+        (k, "0000000102") for k in ("etf_classification", "holdings", "derivatives")}
+    assert {k for k in mats if k[1] == TRUST} == {("etf_classification", TRUST)}
+    checks = check_results(result)
+    assert checks[("rows_match_positions", "0000000102")]
+    assert ("rows_match_positions", TRUST) not in checks  # nothing new to check
+    state = read_states(instance, [TRUST, "0000000102"])
+    assert state[TRUST].seen["nport"] is None and state["0000000102"].seen["nport"]
+    assert state[TRUST].busy and "failure" in state[TRUST].busy  # retried after back-off
     with make_engine().connect() as conn:
         assert _count(conn, holding, accession_number=bad.accession) == 0
         assert _count(conn, filing, accession_number=bad.accession) == 0
@@ -147,7 +172,36 @@ def test_broken_filing_fails_alone_with_its_accession(edgar):
                               .where(nport_report.c.cik == TRUST)).all()
         assert sorted(loaded) == [(bad.series[0]["series_id"], date(2026, 6, 30)),
                                   ("S900000001", date(2026, 9, 30))]
-    assert run_trusts(instance, "0000000102", NPORT).success  # other partitions go on
+
+
+def test_checks_only_run_reads_the_warehouse_and_names_the_failing_trust(edgar):
+    """Three holding rows of trust 102 go missing from the warehouse: a checks-only run
+    (no partition: every trust, plus a summary) fails rows_match_positions for 102 only,
+    and downloads nothing; with a partition, only that trust is evaluated."""
+    instance = DagsterInstance.ephemeral()
+    assert run_universe(instance).success
+    assert run_trusts(instance, [TRUST, "0000000102"]).success
+    engine = make_engine()
+    with engine.begin() as conn:
+        victims = conn.execute(select(holding.c.accession_number, holding.c.position)
+                               .where(holding.c.cik == "0000000102").limit(3)).all()
+        for acc, pos in victims:
+            conn.execute(holding.delete().where(holding.c.accession_number == acc,
+                                                holding.c.position == pos))
+    edgar.reset()
+    result = run_checks(instance)
+    assert result.success and edgar.served() == []
+    checks = check_results(result)
+    assert checks[("rows_match_positions", TRUST)] is True
+    assert checks[("rows_match_positions", "0000000102")] is False
+    assert checks[("rows_match_positions", None)] is False  # the summary
+    summary = next(e for e in result.get_asset_check_evaluations()
+                   if e.check_name == "rows_match_positions" and e.partition is None)
+    assert summary.metadata["failing_trusts"].value == ["0000000102"]
+    assert checks[("etfs_found", None)] is True  # the universe's checks run too
+    result = run_checks(instance, TRUST)
+    assert {p for _, p in check_results(result)} == {TRUST, None}  # None: universe checks
+    assert edgar.served() == []
 
 
 def test_filings_beyond_the_recent_block_are_found_in_submission_pages(edgar):

@@ -155,7 +155,7 @@ class SecClient:
         import os
 
         # Validate before touching the disk or the network: zero requests without it.
-        ua = validate_user_agent(user_agent or os.environ.get(settings.USER_AGENT_VAR))
+        ua = validate_user_agent(user_agent or settings.user_agent())
         rate = requests_per_second or settings.requests_per_second()
         kwargs = {**settings.retry_policy(), **kwargs}
         return cls(
