@@ -20,6 +20,7 @@ from dagster import (
     AssetCheckEvaluation,
     AssetCheckKey,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetKey,
     AssetMaterialization,
     AssetRecordsFilter,
@@ -39,6 +40,12 @@ from dagster._core.definitions.data_version import (
 CIK_PARTITIONS_NAME = "trust_cik"
 
 cik_partitions = DynamicPartitionsDefinition(name=CIK_PARTITIONS_NAME)
+
+
+def trust_check(name: str, asset: AssetKey, description: str) -> AssetCheckSpec:
+    """A check evaluated per trust partition (one result per trust in the UI)."""
+    return AssetCheckSpec(name, asset=asset, partitions_def=cik_partitions,
+                          description=description)
 
 # Trusts per run: the sensors' batches and a UI backfill's runs (BackfillPolicy). A run
 # costs ~3 s of process start-up and Dagster bookkeeping; ten trusts amortize it while a

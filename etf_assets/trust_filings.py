@@ -1,7 +1,8 @@
 """The per-trust tables, all materialized by one subsettable multi-asset.
 
-Every table that comes from a trust's filings (etf_classification from N-CEN, holdings
-and derivatives from NPORT-P, and each new form slice's tables) is an output of this one
+Every table that comes from a trust's filings (etf_classification from N-CEN; holdings,
+derivatives, monthly_flows and monthly_returns from NPORT-P; annual_flows from 24F-2NT;
+and each new form slice's tables) is an output of this one
 op, partitioned by trust CIK, the way dagster-dbt puts every model in one op:
 
 * a run is one step, whatever the forms selected: no per-step process or bookkeeping,
@@ -33,6 +34,7 @@ from dagster import (
 )
 
 from etf_assets.edgar.resource import SecClientResource
+from etf_assets.flows.assets import FLOWS
 from etf_assets.form_slice import FormSlice, LoadOptions
 from etf_assets.freshness.stale import GROUPS, read_states
 from etf_assets.nport.assets import NPORT
@@ -48,7 +50,7 @@ from etf_assets.partitions import (
 from etf_assets.universe.assets import CLASSIFICATION
 from etf_assets.warehouse.engine import WarehouseResource
 
-SLICES: tuple[FormSlice, ...] = (CLASSIFICATION, NPORT)  # load order: classification first
+SLICES: tuple[FormSlice, ...] = (CLASSIFICATION, NPORT, FLOWS)  # load order: classification first
 assert [s.group for s in SLICES] == list(GROUPS), "SLICES and freshness GROUPS disagree"
 assert all(tuple(s.keys) == GROUPS[s.group].assets for s in SLICES)
 

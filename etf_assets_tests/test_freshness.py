@@ -27,6 +27,7 @@ from etf_assets.freshness.sensors import (
     sec_filings_sensor,
 )
 from etf_assets.freshness.stale import (
+    GROUPS,
     RETRY_FAILED_AFTER_SECONDS,
     TRUST_ASSETS,
     PartitionState,
@@ -37,13 +38,21 @@ from etf_assets.freshness.stale import (
 from etf_assets.partitions import CIK_PARTITIONS_NAME
 from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.freshness import read_latest
-from etf_assets.warehouse.tables import derivative, filing, holding
+from etf_assets.warehouse.tables import (
+    annual_flow,
+    derivative,
+    filing,
+    holding,
+    nport_monthly_flow,
+    nport_monthly_return,
+)
 from etf_assets_tests.conftest import start_fake
 from etf_assets_tests.fake_edgar.build import fixture_path, nport_filing
 from etf_assets_tests.fake_edgar.server import Faults
 from etf_assets_tests.runs import run_trusts
 
-NPORT_KEYS = [AssetKey("holdings"), AssetKey("derivatives")]
+NPORT_KEYS = [AssetKey("holdings"), AssetKey("derivatives"), AssetKey("monthly_flows"),
+              AssetKey("monthly_returns")]
 
 
 def test_parse_real_daily_form_index():
@@ -74,20 +83,22 @@ def test_staleness_rule():
     assert parse_data_version("none") is None
     assert parse_data_version("2026-11-12|0009999999-26-000010") == seen
     assert stale_groups(PartitionState(), None) == {"ncen": "never loaded",
-                                                    "nport": "never loaded"}
+                                                    "nport": "never loaded",
+                                                    "flows": "never loaded"}
     # A group never materialized is stale on its own (a form added to a loaded trust).
-    state = PartitionState({"ncen": seen, "nport": None})
+    state = PartitionState({"ncen": seen, "nport": seen, "flows": None})
     assert not state.never_loaded
-    assert stale_groups(state, None) == {"nport": "never loaded"}
+    assert stale_groups(state, None) == {"flows": "never loaded"}
     newer = (date(2026, 11, 13), "0009999999-26-000011")
-    assert stale_groups(PartitionState({"ncen": seen, "nport": seen}),
+    assert stale_groups(PartitionState({"ncen": seen, "nport": seen, "flows": seen}),
                         {"nport": newer, "ncen": seen}) == {"nport": newer[1]}
 
 
 def _rows(conn) -> list[tuple]:
-    """Every holding and derivative row, as comparable tuples (row-for-row equality)."""
+    """Every holding, derivative, monthly flow/return and annual flow row, as comparable
+    tuples (row-for-row equality)."""
     out = []
-    for table in (holding, derivative):
+    for table in (holding, derivative, nport_monthly_flow, nport_monthly_return, annual_flow):
         cols = [c for c in table.c if c.name not in ("extra", "nested", "counterparties",
                                                      "notional_amounts", "ref_identifiers")]
         out += [(table.name, *r) for r in conn.execute(
@@ -205,15 +216,23 @@ def test_run_all_under_faults_then_rerun_equals_fault_free(sec_env, monkeypatch,
         assert main(["run-all"]) == 0
         with make_engine().connect() as conn:
             clean = _rows(conn)
-    assert len(clean) == 30 * (8 + 1) and n_filings == 30 * 2  # N-CEN + NPORT-P each
+    # Per trust: 8 positions + 1 derivative, 3 months of flows and of returns (one
+    # class), a 24F-2NT block per series (even CIKs: 15 trusts, 27 series) or one for
+    # the trust; filings: N-CEN + the newest NPORT-P + the newest 24F-2NT.
+    tables = [r[0] for r in clean]
+    assert {t: tables.count(t) for t in set(tables)} == {
+        "holding": 30 * 8, "derivative": 30, "nport_monthly_flow": 30 * 3,
+        "nport_monthly_return": 30 * 3, "annual_flow": 15 + 27}
+    assert n_filings == 30 * 3
     assert faulty == clean
 
 
 def _seed_states(instance, ciks: list[str], version: str) -> None:
+    """Every form group of `ciks` loaded, having seen `version`."""
     for cik in ciks:
-        for key in ("holdings", "etf_classification"):
+        for group in GROUPS.values():
             instance.report_runless_asset_event(AssetMaterialization(
-                key, partition=cik, tags={DATA_VERSION_TAG: version}))
+                group.state_asset, partition=cik, tags={DATA_VERSION_TAG: version}))
 
 
 def test_sensor_tick_over_many_partitions_makes_one_request_per_day(sec_env):
@@ -243,7 +262,7 @@ def test_sensor_tick_over_many_partitions_makes_one_request_per_day(sec_env):
             result = sec_filings_sensor(ctx)
         assert [r.partition_key for r in result.run_requests] == ["0000000042"]
         assert set(result.run_requests[0].asset_selection) == {
-            AssetKey("etf_classification"), *NPORT_KEYS}
+            AssetKey("etf_classification"), *NPORT_KEYS, AssetKey("annual_flows")}
 
 
 def _queue(instance, ciks: list[str]):

@@ -11,10 +11,16 @@ from dagster import DagsterInstance
 from sqlalchemy import func, select
 
 from etf_assets.warehouse.engine import make_engine
-from etf_assets.warehouse.tables import derivative, filing, holding, nport_report
+from etf_assets.warehouse.tables import (
+    derivative,
+    filing,
+    holding,
+    nport_monthly_flow,
+    nport_report,
+)
 from etf_assets_tests.conftest import start_fake
 from etf_assets_tests.fake_edgar.build import fixture_path, nport_filing
-from etf_assets.freshness.stale import read_states
+from etf_assets.freshness.stale import GROUPS, TRUST_ASSETS, read_states
 from etf_assets_tests.runs import (
     check_results,
     materializations,
@@ -122,6 +128,31 @@ def test_trust_twice_is_idempotent_and_second_run_fetches_no_document(edgar, war
         assert distinct == first["holding"]
 
 
+def test_report_loaded_before_monthly_flows_were_parsed_is_loaded_again(edgar):
+    """A warehouse filled before Part B was parsed: its reports have no monthly rows.
+    The next materialization loads exactly those reports again (atomically replaced),
+    so three_months_per_report passes; reports with monthly rows stay untouched."""
+    instance = DagsterInstance.ephemeral()
+    assert run_universe(instance).success
+    assert run_trusts(instance, TRUST).success
+    engine = make_engine()
+    with engine.begin() as conn:
+        old = conn.execute(select(nport_report.c.accession_number)
+                           .where(nport_report.c.cik == TRUST)).scalars().first()
+        conn.execute(nport_monthly_flow.delete().where(
+            nport_monthly_flow.c.accession_number == old))
+    checked = run_checks(instance, TRUST)
+    assert not check_results(checked)[("three_months_per_report", TRUST)]
+    edgar.reset()
+    result = run_trusts(instance, TRUST, GROUPS["nport"].assets)
+    assert result.success
+    md = metadata(result, "holdings", TRUST)
+    assert md["accessions_loaded"] == [old] and md["filings_skipped"]["already loaded"] == 1
+    assert check_results(result)[("three_months_per_report", TRUST)]
+    with engine.connect() as conn:
+        assert _count(conn, nport_monthly_flow, accession_number=old) == 3
+
+
 def test_since_loads_history_and_amendment_adds_rows(edgar):
     instance = DagsterInstance.ephemeral()
     assert run_universe(instance).success
@@ -155,7 +186,8 @@ def test_broken_filing_fails_its_trust_alone_in_a_batch(edgar):
     assert TRUST in failure.step_failure_data.user_failure_data.metadata["failed_trusts"].value
     mats = materializations(result)
     assert {k for k in mats if k[1] == "0000000102"} == {
-        (k, "0000000102") for k in ("etf_classification", "holdings", "derivatives")}
+        (k.to_user_string(), "0000000102") for k in TRUST_ASSETS}
+    # The N-PORT failure stops the trust there: its 24F-2NT waits for the retry too.
     assert {k for k in mats if k[1] == TRUST} == {("etf_classification", TRUST)}
     checks = check_results(result)
     assert checks[("rows_match_positions", "0000000102")]

@@ -103,6 +103,10 @@ def xml_facts(path: Path) -> dict:
         "identifiers": len(root.xpath(
             "//*[local-name()='invstOrSec']/*[local-name()='identifiers']/*")),
         "net_assets": Decimal(root.xpath("string(//*[local-name()='netAssets'])").strip()),
+        "monthly_flows": len(root.xpath("//*[local-name()='fundInfo']/*[starts-with("
+                                        "local-name(), 'mon') and @sales]")),
+        "monthly_returns": 3 * len(root.xpath("//*[local-name()='monthlyTotReturn']")),
+        "monthly_gains": len(root.xpath("//*[local-name()='returnInfo']//*[@netRealizedGain]")),
         "root": root,
     }
 
@@ -189,8 +193,15 @@ def test_real_fixture_rows_match_the_xml(tmp_path, key) -> None:
     written = load_file(engine, key)
     facts = xml_facts(REAL[key][0])
     assert written == {"holding": facts["positions"], "holding_identifier": facts["identifiers"],
-                       "derivative": facts["derivatives"], "nport_report": 1}
+                       "derivative": facts["derivatives"], "nport_report": 1,
+                       "nport_monthly_flow": facts["monthly_flows"],
+                       "nport_monthly_return": facts["monthly_returns"],
+                       "nport_monthly_gain": facts["monthly_gains"]}
     assert facts["derivatives"] == {"globalx": 1, "pimco": 11}[key]
+    # Global X: one class; all 6 contract categories written out with their 7
+    # instruments, plus non-derivatives: (6 x 8 + 1) x 3 months. PIMCO: 7 classes.
+    assert (facts["monthly_flows"], facts["monthly_returns"], facts["monthly_gains"]) == \
+        {"globalx": (3, 3, 147), "pimco": (3, 21, 39)}[key]
     check_real_load(engine, key, exact_sum=False)
 
 
@@ -371,7 +382,7 @@ def test_a_load_that_raises_midway_leaves_no_trace(tmp_path) -> None:
     attempt(10)
     with engine.connect() as conn:
         assert counts_by_table(conn, accession) == dict.fromkeys(
-            ("holding", "holding_identifier", "derivative", "nport_report"), 0)
+            (t.name for t in NPORT_TABLES), 0)
         assert count(conn, filing, accession) == 0
         assert conn.execute(select(processing_log.c.cik)).scalars().all() == ["0000810893"]
 
@@ -571,7 +582,8 @@ def test_postgres_copy_round_trips_awkward_values(pg_engine, tmp_path, monkeypat
                                      parser_type="nport",
                                      latest_filing_date_seen=dt.date(2024, 1, 2))
         assert written == {"holding": 1, "holding_identifier": 2, "derivative": 0,
-                           "nport_report": 0}
+                           "nport_report": 0, "nport_monthly_flow": 0,
+                           "nport_monthly_return": 0, "nport_monthly_gain": 0}
         with engine.connect() as conn:
             row = conn.execute(select(holding)).mappings().one()
             idents = conn.execute(select(holding_identifier.c.kind, holding_identifier.c.value,

@@ -186,10 +186,11 @@ def test_ui_backfill_checks_only_run_and_sensor_through_graphql(ui):
     assert backfill["status"] == "COMPLETED_SUCCESS", backfill
     assert len(backfill["runs"]) == 1  # three trusts, one run (BackfillPolicy)
     checks, mats = _events(ui, backfill["runs"][0]["runId"])
-    # Never classified: classified first in the same run; derivatives recorded with
-    # holdings though only holdings was selected.
+    # Never classified: classified first in the same run; derivatives and the monthly
+    # tables recorded with holdings though only holdings was selected (one document).
     assert mats == {(k, c) for c in TRUSTS[:3]
-                    for k in ("etf_classification", "holdings", "derivatives")}
+                    for k in ("etf_classification", "holdings", "derivatives",
+                              "monthly_flows", "monthly_returns")}
     assert {(n, p) for n, p, ok in checks if ok} == {(n, c) for c in TRUSTS[:3]
                                                       for n in CHECKS}
     with make_engine().connect() as conn:
@@ -204,20 +205,28 @@ def test_ui_backfill_checks_only_run_and_sensor_through_graphql(ui):
     assert mats == set() and ui.edgar.served() == []  # nothing downloaded or reloaded
     assert checks == {(n, p, True) for n in CHECKS for p in [*TRUSTS[:3], None]}
 
-    # The freshness sensor on: the two trusts never loaded, in one run of refresh_trusts.
+    # The freshness sensor on: the two trusts never loaded, in one run of refresh_trusts;
+    # the three backfilled ones never had their 24F-2NT loaded: one run of that group.
     _set_sensor(ui, "sec_filings_sensor", on=True)
+    flows = AssetKey("annual_flows")
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
-        done = instance.get_materialized_partitions(AssetKey("holdings"))
+        done = (instance.get_materialized_partitions(AssetKey("holdings"))
+                & instance.get_materialized_partitions(flows))
         if set(TRUSTS) <= done:
             break
         time.sleep(2)
     assert set(TRUSTS) <= instance.get_materialized_partitions(AssetKey("holdings"))
-    sensor_runs = [r for r in instance.get_runs() if r.tags.get("etf/trigger") == "freshness"]
-    assert len(sensor_runs) == 1
-    assert sensor_runs[0].job_name == "refresh_trusts"
-    assert sensor_runs[0].tags["dagster/asset_partition_range_start"] == TRUSTS[3]
-    assert sensor_runs[0].tags["dagster/priority"] == "-1"
+    assert set(TRUSTS) <= instance.get_materialized_partitions(flows)
+    sensor_runs = sorted((r for r in instance.get_runs()
+                          if r.tags.get("etf/trigger") == "freshness"),
+                         key=lambda r: r.tags["dagster/asset_partition_range_start"])
+    assert [(r.tags["dagster/asset_partition_range_start"],
+             r.tags["dagster/asset_partition_range_end"], r.asset_selection == {flows})
+            for r in sensor_runs] == [(TRUSTS[0], TRUSTS[2], True),
+                                      (TRUSTS[3], TRUSTS[-1], False)]
+    assert all(r.job_name == "refresh_trusts" for r in sensor_runs)
+    assert all(r.tags["dagster/priority"] == "-1" for r in sensor_runs)
     ticks = ui.query("""query($s: SensorSelector!) { sensorOrError(sensorSelector: $s) {
         ... on Sensor { sensorState { ticks(limit: 20) { status runIds } } } } }""",
                      s=_selector(sensorName="sec_filings_sensor"))

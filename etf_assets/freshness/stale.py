@@ -46,7 +46,10 @@ GROUPS: dict[str, Group] = {
     "ncen": Group(frozenset({"N-CEN", "N-CEN/A"}), (AssetKey("etf_classification"),),
                   AssetKey("etf_classification")),
     "nport": Group(frozenset({"NPORT-P", "NPORT-P/A"}),
-                   (AssetKey("holdings"), AssetKey("derivatives")), AssetKey("holdings")),
+                   (AssetKey("holdings"), AssetKey("derivatives"), AssetKey("monthly_flows"),
+                    AssetKey("monthly_returns")), AssetKey("holdings")),
+    "flows": Group(frozenset({"24F-2NT", "24F-2NT/A"}), (AssetKey("annual_flows"),),
+                   AssetKey("annual_flows")),
 }
 ALL_GROUPS = tuple(GROUPS)
 FORM_TO_GROUP = {form: g for g, grp in GROUPS.items() for form in grp.forms}

@@ -1,5 +1,5 @@
-"""NPORT-P -> holdings + derivatives (the NPORT slice of etf_assets/trust_filings.py):
-one download feeds both tables."""
+"""NPORT-P -> holdings, derivatives, monthly flows and monthly returns (the NPORT slice of
+etf_assets/trust_filings.py): one download feeds every table."""
 
 import hashlib
 from dataclasses import dataclass, field
@@ -7,7 +7,7 @@ from datetime import date
 from typing import Optional
 
 from dagster import AssetSpec, MetadataValue
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, exists, select
 
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_name
@@ -16,6 +16,8 @@ from etf_assets.freshness.stale import format_data_version
 from etf_assets.nport.checks import (
     DERIVATIVES,
     HOLDINGS,
+    MONTHLY_FLOWS,
+    MONTHLY_RETURNS,
     NPORT_CHECKS,
     SEVERITY,
     check_results,
@@ -23,7 +25,7 @@ from etf_assets.nport.checks import (
 from etf_assets.nport.parse import NportParseError, iter_nport
 from etf_assets.universe.assets import ETF_CLASSIFICATION
 from etf_assets.nport.load import load_nport
-from etf_assets.warehouse.tables import filing, nport_report
+from etf_assets.warehouse.tables import filing, nport_monthly_flow, nport_report
 from etf_assets.warehouse.universe import etf_series_ids
 
 NPORT_FORMS = ("NPORT-P", "NPORT-P/A")
@@ -38,8 +40,9 @@ class TrustNportResult:
     cik: str
     latest_filing_date_seen: Optional[date] = None
     accessions_loaded: list[str] = field(default_factory=list)
-    rows: dict[str, int] = field(default_factory=lambda: {"holding": 0, "derivative": 0,
-                                                          "holding_identifier": 0})
+    rows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("holding", "derivative", "holding_identifier", "nport_monthly_flow",
+         "nport_monthly_return", "nport_monthly_gain"), 0))
     positions_skipped: list[str] = field(default_factory=list)  # "acc#pos: reason"
     filings_skipped: dict[str, int] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)  # accession -> error
@@ -64,6 +67,9 @@ class TrustNportResult:
             "rows_holding": self.rows["holding"],
             "rows_derivative": self.rows["derivative"],
             "rows_holding_identifier": self.rows["holding_identifier"],
+            "rows_monthly_flow": self.rows["nport_monthly_flow"],
+            "rows_monthly_return": self.rows["nport_monthly_return"],
+            "rows_monthly_gain": self.rows["nport_monthly_gain"],
             "positions_skipped": len(self.positions_skipped),
             "positions_skipped_reasons": MetadataValue.json(self.positions_skipped[:200]),
             "filings_skipped": MetadataValue.json(self.filings_skipped),
@@ -75,13 +81,19 @@ class TrustNportResult:
 
 
 def _loaded_accessions(engine: Engine, cik: str) -> dict[str, tuple[Optional[str], date]]:
-    """Accessions of this trust already in the warehouse -> (series_id, report date)."""
+    """Accessions of this trust already in the warehouse -> (series_id, report date).
+
+    Every NPORT-P has Part B's monthly flows (required by the schema); a report without
+    them was loaded before they were parsed and is loaded again (from the cache)."""
     with engine.connect() as conn:
         rows = conn.execute(
             select(filing.c.accession_number, nport_report.c.series_id,
                    nport_report.c.report_date)
             .join(nport_report, nport_report.c.accession_number == filing.c.accession_number)
             .where(filing.c.cik == cik, filing.c.form.in_(NPORT_FORMS))
+            .where(exists().where(
+                nport_monthly_flow.c.accession_number == nport_report.c.accession_number,
+                nport_monthly_flow.c.series_key == nport_report.c.series_key))
         )
         return {r.accession_number: (r.series_id, r.report_date) for r in rows}
 
@@ -197,13 +209,15 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
     return TrustLoad(res.data_version, {
         HOLDINGS: {**md, "rows_written": res.rows["holding"]},
         DERIVATIVES: {**md, "rows_written": res.rows["derivative"]},
+        MONTHLY_FLOWS: {**md, "rows_written": res.rows["nport_monthly_flow"]},
+        MONTHLY_RETURNS: {**md, "rows_written": res.rows["nport_monthly_return"]},
     }, failed=res.failed)
 
 
 NPORT = FormSlice(
     group="nport",
-    # One document feeds both tables, replaced together in one transaction: selecting
-    # one of the two still records both.
+    # One document feeds every table, replaced together in one transaction: selecting
+    # one of them still records all.
     specs=[
         AssetSpec(HOLDINGS, deps=[ETF_CLASSIFICATION], group_name="nport", kinds={"sql"},
                   skippable=True,
@@ -213,6 +227,15 @@ NPORT = FormSlice(
                   kinds={"sql"}, skippable=True,
                   description="Derivative positions of every loaded NPORT-P (table "
                   "derivative), keyed like holdings"),
+        AssetSpec(MONTHLY_FLOWS, deps=[ETF_CLASSIFICATION], group_name="nport",
+                  kinds={"sql"}, skippable=True,
+                  description="NPORT-P Part B.6: sales, reinvestments and redemptions for "
+                  "each of the report's three months (table nport_monthly_flow)"),
+        AssetSpec(MONTHLY_RETURNS, deps=[ETF_CLASSIFICATION], group_name="nport",
+                  kinds={"sql"}, skippable=True,
+                  description="NPORT-P Part B.5: monthly total return per class and monthly "
+                  "realized/unrealized gains by category (tables nport_monthly_return, "
+                  "nport_monthly_gain)"),
     ],
     load=load_trust,
     check_specs=NPORT_CHECKS,

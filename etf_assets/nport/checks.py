@@ -10,15 +10,24 @@ downloading anything.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dagster import AssetCheckSeverity, AssetCheckSpec, AssetKey
+from dagster import AssetCheckSeverity, AssetKey
 from sqlalchemy import Engine, and_, func, select
 
 from etf_assets.form_slice import CheckResults
-from etf_assets.partitions import cik_partitions
-from etf_assets.warehouse.tables import derivative, etf, holding, nport_report
+from etf_assets.partitions import trust_check
+from etf_assets.warehouse.tables import (
+    derivative,
+    etf,
+    holding,
+    nport_monthly_flow,
+    nport_monthly_return,
+    nport_report,
+)
 
 HOLDINGS = AssetKey("holdings")
 DERIVATIVES = AssetKey("derivatives")
+MONTHLY_FLOWS = AssetKey("monthly_flows")
+MONTHLY_RETURNS = AssetKey("monthly_returns")
 
 # Holdings omit cash and other assets/liabilities, and derivatives report unrealized
 # P&L as value, so holdings rarely sum exactly to net assets; 5% flags real gaps.
@@ -26,20 +35,23 @@ VALUE_TOLERANCE = Decimal("0.05")
 PCT_TOLERANCE = Decimal("5")  # percentage points around 100
 
 NPORT_CHECKS = [
-    AssetCheckSpec("rows_match_positions", asset=HOLDINGS, partitions_def=cik_partitions,
-                   description="Per filing: holding rows written == positions in the "
-                   "document (skipped positions make it fail, with their reasons)."),
-    AssetCheckSpec("keys_unique_and_series_are_etfs", asset=HOLDINGS,
-                   partitions_def=cik_partitions,
-                   description="No duplicate (accession, series, position); every row's "
-                   "series has an ETF class in `etf`."),
-    AssetCheckSpec("value_reconciles_with_net_assets", asset=HOLDINGS,
-                   partitions_def=cik_partitions,
-                   description=f"Per filing: sum(value_usd) within {VALUE_TOLERANCE:%} of "
-                   f"net assets and sum(pct_val) within {PCT_TOLERANCE} points of 100."),
-    AssetCheckSpec("derivative_rows_match_holdings", asset=DERIVATIVES,
-                   partitions_def=cik_partitions,
-                   description="Per filing: one derivative row per derivative position."),
+    trust_check("rows_match_positions", HOLDINGS,
+                "Per filing: holding rows written == positions in the document (skipped "
+                "positions make it fail, with their reasons)."),
+    trust_check("keys_unique_and_series_are_etfs", HOLDINGS,
+                "No duplicate (accession, series, position); every row's series has an "
+                "ETF class in `etf`."),
+    trust_check("value_reconciles_with_net_assets", HOLDINGS,
+                f"Per filing: sum(value_usd) within {VALUE_TOLERANCE:%} of net assets and "
+                f"sum(pct_val) within {PCT_TOLERANCE} points of 100."),
+    trust_check("derivative_rows_match_holdings", DERIVATIVES,
+                "Per filing: one derivative row per derivative position."),
+    trust_check("three_months_per_report", MONTHLY_FLOWS,
+                "Per filing: flows for exactly months 1-3, each month ending on or before "
+                "the report date."),
+    trust_check("three_months_per_class", MONTHLY_RETURNS,
+                "Per filing and class: total returns for exactly months 1-3, each month "
+                "ending on or before the report date."),
 ]
 SEVERITY = {"value_reconciles_with_net_assets": AssetCheckSeverity.WARN}
 
@@ -73,6 +85,25 @@ class TrustFindings:
     non_etf_rows: dict[str, int] = field(default_factory=dict)
     value_off: list[str] = field(default_factory=list)
     derivatives_off: list[str] = field(default_factory=list)
+    flow_months_off: list[str] = field(default_factory=list)
+    return_months_off: list[str] = field(default_factory=list)
+
+
+def _months_off(conn, table, ciks: list[str] | None, *key_columns) -> list[tuple[str, str]]:
+    """(cik, description) of every group of `table` (per accession, series, *key_columns)
+    that does not hold exactly months 1-3, or has a month ending after the report date."""
+    keys = [table.c.cik, table.c.accession_number, table.c.series_key, *key_columns]
+    rows = conn.execute(
+        select(*keys, func.count(), func.min(table.c.month), func.max(table.c.month),
+               func.max(table.c.month_end), func.max(table.c.report_date))
+        .where(_in(table.c.cik, ciks)).group_by(*keys))
+    out = []
+    for r in rows:
+        n, lo, hi, last_end, report = r[-5:]
+        if (n, lo, hi) != (3, 1, 3) or last_end > report:
+            out.append((r[0], f"{' '.join(map(str, r[1:-5]))}: {n} months ({lo}-{hi}), "
+                              f"last ends {last_end}, report date {report}"))
+    return out
 
 
 def find_problems(engine: Engine, ciks: list[str] | None) -> dict[str, TrustFindings]:
@@ -92,6 +123,12 @@ def find_problems(engine: Engine, ciks: list[str] | None) -> dict[str, TrustFind
                               holding.c.series_key, holding.c.position)
                     .having(func.count() > 1).subquery())
         dupes = conn.execute(select(repeated.c.cik, func.count()).group_by(repeated.c.cik)).all()
+        flow_off = _months_off(conn, nport_monthly_flow, ciks)
+        return_off = _months_off(conn, nport_monthly_return, ciks,
+                                 nport_monthly_return.c.class_key)
+        with_flows = {(r[0], r[1]) for r in conn.execute(
+            select(nport_monthly_flow.c.accession_number, nport_monthly_flow.c.series_key)
+            .where(_in(nport_monthly_flow.c.cik, ciks)).distinct())}
         not_etf = conn.execute(
             select(holding.c.cik, holding.c.series_key, func.count())
             .where(_in(holding.c.cik, ciks))
@@ -105,6 +142,8 @@ def find_problems(engine: Engine, ciks: list[str] | None) -> dict[str, TrustFind
         key = (r["accession_number"], r["series_key"])
         cik_of[key] = r["cik"]
         f.filings_checked += 1
+        if key not in with_flows:
+            f.flow_months_off.append(f"{key[0]} {key[1]}: no monthly flows")
         n, total, pct, _ = holding_stats.get(key, (0, None, None, 0))
         if n != r["positions_in_document"]:
             f.mismatched.append(f"{key[0]} {key[1]}: {n} rows, {r['positions_in_document']} "
@@ -118,6 +157,10 @@ def find_problems(engine: Engine, ciks: list[str] | None) -> dict[str, TrustFind
                                    f"{net}, sum pct_val {pct}")
     for cik, n in dupes:
         found.setdefault(cik, TrustFindings()).duplicate_keys = n
+    for cik, what in flow_off:
+        found.setdefault(cik, TrustFindings()).flow_months_off.append(what)
+    for cik, what in return_off:
+        found.setdefault(cik, TrustFindings()).return_months_off.append(what)
     for cik, series_key, n in not_etf:
         found.setdefault(cik, TrustFindings()).non_etf_rows[series_key] = n
     for key, stats in holding_stats.items():
@@ -143,6 +186,12 @@ def _results(f: TrustFindings) -> dict[str, tuple[bool, dict]]:
         "derivative_rows_match_holdings": (not f.derivatives_off, {
             **scope, "mismatched_filings": len(f.derivatives_off),
             "examples": f.derivatives_off[:20]}),
+        "three_months_per_report": (not f.flow_months_off, {
+            **scope, "filings_off": len(f.flow_months_off),
+            "examples": f.flow_months_off[:20]}),
+        "three_months_per_class": (not f.return_months_off, {
+            **scope, "classes_off": len(f.return_months_off),
+            "examples": f.return_months_off[:20]}),
     }
 
 

@@ -95,6 +95,47 @@ class NportHeader:
     tot_liabs: Decimal | None
     net_assets: Decimal | None
     class_ids: tuple[str, ...]  # headerData/filerInfo/seriesClassInfo/classId, in order
+    monthly: NportMonthly | None = None  # Part B.5/B.6 (None: the document has no fundInfo)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyFlow:
+    """Item B.6: one of the three months' sales, reinvestments and redemptions (monNFlow)."""
+
+    month: int  # 1..3; month 3 is the month of the report date
+    sales: Decimal | None
+    reinvestment: Decimal | None
+    redemption: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyReturn:
+    """Item B.5.a: one class's total return for one month, in percent as written."""
+
+    class_id: str | None  # None: the fund has no classes (UITs such as DIA)
+    month: int
+    total_return: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyGain:
+    """Items B.5.b-d: net realized gain and net unrealized appreciation for one month,
+    for investments other than derivatives (``category`` "non_derivative", othMonN) or for
+    one derivative contract category (e.g. "equityContracts"), as a category total
+    (``instrument`` None) or for one instrument within it (e.g. "futureCategory")."""
+
+    month: int
+    category: str
+    instrument: str | None
+    net_realized_gain: Decimal | None
+    net_unrealized_appreciation: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class NportMonthly:
+    flows: tuple[MonthlyFlow, ...] = ()
+    returns: tuple[MonthlyReturn, ...] = ()
+    gains: tuple[MonthlyGain, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -669,8 +710,69 @@ _GEN_FIELDS = frozenset(
 _FUND_FIELDS = frozenset({"totAssets", "totLiabs", "netAssets"})
 
 
+_MONTH_TAGS = {"mon1": 1, "mon2": 2, "mon3": 3, "instrMon1": 1, "instrMon2": 2, "instrMon3": 3,
+               "othMon1": 1, "othMon2": 2, "othMon3": 3}
+_FLOW_TAGS = {"mon1Flow": 1, "mon2Flow": 2, "mon3Flow": 3}
+
+
+def _gain(el: etree._Element, month: int, category: str, instrument: str | None) -> MonthlyGain:
+    path = f"returnInfo/{category}" + (f"/{instrument}" if instrument else "")
+    return MonthlyGain(month, category, instrument,
+                       _dec(el.get("netRealizedGain"), f"{path}/@netRealizedGain"),
+                       _dec(el.get("netUnrealizedAppr"), f"{path}/@netUnrealizedAppr"))
+
+
+def _read_monthly(fund_info: etree._Element) -> NportMonthly:
+    """fundInfo's returnInfo (B.5) and monNFlow (B.6), every attribute typed."""
+    flows: list[MonthlyFlow] = []
+    returns: list[MonthlyReturn] = []
+    gains: list[MonthlyGain] = []
+    for child in fund_info:
+        if not isinstance(child.tag, str):
+            continue
+        name = _local(child.tag)
+        if name in _FLOW_TAGS:
+            flows.append(MonthlyFlow(
+                _FLOW_TAGS[name], _dec(child.get("sales"), f"{name}/@sales"),
+                _dec(child.get("reinvestment"), f"{name}/@reinvestment"),
+                _dec(child.get("redemption"), f"{name}/@redemption")))
+        elif name != "returnInfo":
+            continue
+        for part in child:
+            if not isinstance(part.tag, str):
+                continue
+            pname = _local(part.tag)
+            if pname == "monthlyTotReturns":
+                for r in part:
+                    if isinstance(r.tag, str) and _local(r.tag) == "monthlyTotReturn":
+                        cls = _clean(r.get("classId"))
+                        for m in (1, 2, 3):
+                            returns.append(MonthlyReturn(
+                                cls, m, _dec(r.get(f"rtn{m}"), f"monthlyTotReturn/@rtn{m}")))
+            elif pname in _MONTH_TAGS:  # othMonN: investments other than derivatives
+                gains.append(_gain(part, _MONTH_TAGS[pname], "non_derivative", None))
+            elif pname == "monthlyReturnCats":
+                for cat in part:
+                    if not isinstance(cat.tag, str):
+                        continue
+                    cname = _local(cat.tag)
+                    for sub in cat:
+                        if not isinstance(sub.tag, str):
+                            continue
+                        sname = _local(sub.tag)
+                        if sname in _MONTH_TAGS:
+                            gains.append(_gain(sub, _MONTH_TAGS[sname], cname, None))
+                            continue
+                        for mon in sub:  # forwardCategory/instrMon1 ...
+                            if isinstance(mon.tag, str) and _local(mon.tag) in _MONTH_TAGS:
+                                gains.append(_gain(mon, _MONTH_TAGS[_local(mon.tag)],
+                                                   cname, sname))
+    return NportMonthly(tuple(flows), tuple(returns), tuple(gains))
+
+
 def _make_header(
-    head: dict[str, Any], gen: dict[str, str | None] | None, fund: dict[str, str | None]
+    head: dict[str, Any], gen: dict[str, str | None] | None, fund: dict[str, str | None],
+    fund_info: etree._Element | None = None,
 ) -> NportHeader:
     if gen is None:
         raise NportParseError("N-PORT document has no formData/genInfo before its holdings")
@@ -695,6 +797,7 @@ def _make_header(
             tot_liabs=_dec(fund.get("totLiabs"), "fundInfo/totLiabs"),
             net_assets=_dec(fund.get("netAssets"), "fundInfo/netAssets"),
             class_ids=tuple(head.get("classIds", ())),
+            monthly=_read_monthly(fund_info) if fund_info is not None else None,
         )
     except _BadValue as exc:  # a bad header value invalidates the whole filing
         raise NportParseError(f"bad N-PORT header value: {exc}") from None
@@ -884,10 +987,13 @@ class NportStream:
                     _release(el)
                 elif name == "fundInfo":
                     _header_scalars(el, _FUND_FIELDS, fund)
-                    _release(el)
                     if not header_sent:
                         header_sent = True
-                        yield _make_header(head, gen, fund)
+                        header = _make_header(head, gen, fund, el)
+                        _release(el)
+                        yield header
+                    else:
+                        _release(el)
                 elif name == "headerData":
                     _read_header_data(el, head)
                     _release(el)
@@ -964,5 +1070,14 @@ def summarize(parsed: ParsedNport) -> dict[str, Any]:
         "derivatives_by_kind": by_kind,
         "value_usd_sum": str(total),
         "value_usd_missing": missing_value,
+        "monthly": {
+            "flow_months": len(header.monthly.flows) if header.monthly else 0,
+            "sales": num(sum((f.sales or 0 for f in header.monthly.flows), Decimal(0)))
+            if header.monthly else None,
+            "redemptions": num(sum((f.redemption or 0 for f in header.monthly.flows),
+                                   Decimal(0))) if header.monthly else None,
+            "class_returns": len(header.monthly.returns) if header.monthly else 0,
+            "gains": len(header.monthly.gains) if header.monthly else 0,
+        },
         "skipped": [{"position": p, "reason": r} for p, r in parsed.skipped],
     }

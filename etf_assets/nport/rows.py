@@ -23,12 +23,22 @@ from typing import Any
 from sqlalchemy import Table
 
 from etf_assets.nport.parse import Derivative, Holding, NportHeader, NportStream, SwapLeg
-from etf_assets.warehouse.tables import NPORT_TABLES, derivative, holding_identifier, nport_report
+from etf_assets.warehouse.tables import (
+    NPORT_TABLES,
+    derivative,
+    holding_identifier,
+    nport_monthly_flow,
+    nport_monthly_gain,
+    nport_monthly_return,
+    nport_report,
+)
 from etf_assets.warehouse.tables import holding as holding_table
 
 __all__ = [
     "NPORT_TABLES",
     "filing_rows",
+    "month_end",
+    "monthly_rows",
     "report_row",
     "rows_for",
     "series_key_for",
@@ -269,6 +279,44 @@ def rows_for(
         yield derivative, _derivative_row(h.derivative, base)
 
 
+def month_end(report_date: date, month: int) -> date:
+    """Last day of month ``month`` (1..3) of a report: month 3 is the report date's month."""
+    # The first day of the month after it, minus one day.
+    y, m = divmod(report_date.year * 12 + report_date.month - 1 - (3 - month) + 1, 12)
+    return date.fromordinal(date(y, m + 1, 1).toordinal() - 1)
+
+
+def monthly_rows(
+    header: NportHeader, *, accession: str, filing_date: date, cik: str | int
+) -> Iterator[tuple[Table, dict[str, Any]]]:
+    """Part B.5/B.6 rows: flows per month, total return per class and month, gains per
+    month and category. A class-less fund's returns are keyed by its series_key."""
+    monthly = header.monthly
+    if monthly is None:
+        return
+    cik10 = _cik10(cik)
+    key = series_key_for(header, cik10)
+
+    def common(month: int) -> dict[str, Any]:
+        return {"accession_number": accession, "series_key": key, "month": month,
+                "month_end": month_end(header.rep_pd_date, month),
+                "filing_date": filing_date, "report_date": header.rep_pd_date,
+                "cik": cik10, "series_id": header.series_id}
+
+    for f in monthly.flows:
+        yield nport_monthly_flow, {**common(f.month), "sales": f.sales,
+                                   "reinvestment": f.reinvestment,
+                                   "redemption": f.redemption}
+    for r in monthly.returns:
+        yield nport_monthly_return, {**common(r.month), "class_key": r.class_id or key,
+                                     "class_id": r.class_id, "total_return": r.total_return}
+    for g in monthly.gains:
+        yield nport_monthly_gain, {**common(g.month), "category": g.category,
+                                   "instrument": g.instrument or "",
+                                   "net_realized_gain": g.net_realized_gain,
+                                   "net_unrealized_appreciation": g.net_unrealized_appreciation}
+
+
 def filing_rows(
     stream: NportStream, *, accession: str, filing_date: date, cik: str | int
 ) -> Iterator[tuple[Table, dict[str, Any]]]:
@@ -284,6 +332,7 @@ def filing_rows(
             h, accession=accession, filing_date=filing_date, report_date=header.rep_pd_date,
             cik=cik10, series_id=header.series_id, series_key=key,
         )
+    yield from monthly_rows(header, accession=accession, filing_date=filing_date, cik=cik10)
     yield nport_report, report_row(
         header, accession=accession, filing_date=filing_date, cik=cik10,
         positions_in_document=stream.positions, rows_written=written,

@@ -350,5 +350,110 @@ derivative = Table(
     Index("ix_derivative_kind", "kind"),
 )
 
+# --- N-PORT Part B: monthly flows, returns and gains (same document) -----------------
+#
+# Month 1..3 of a report; month 3 is the month of the report date. month_end is the last
+# day of that month.
+
+
+def _monthly_keys() -> list[Column]:
+    return [
+        Column("accession_number", ACCESSION, primary_key=True),
+        Column("series_key", SERIES_KEY, primary_key=True),
+    ]
+
+
+def _monthly_facts() -> list[Column]:
+    return [
+        Column("month", Integer, primary_key=True, comment="1..3; 3 = month of report_date"),
+        Column("month_end", Date, nullable=False),
+        Column("filing_date", Date, nullable=False),
+        Column("report_date", Date, nullable=False),
+        Column("cik", CIK, nullable=False),
+        Column("series_id", String(10)),
+    ]
+
+
+nport_monthly_flow = Table(
+    "nport_monthly_flow",
+    metadata,
+    *_monthly_keys(),
+    *_monthly_facts(),
+    Column("sales", AMOUNT, comment="mon{N}Flow/@sales: shares sold (incl. exchanges in)"),
+    Column("reinvestment", AMOUNT, comment="@reinvestment of distributions"),
+    Column("redemption", AMOUNT, comment="@redemption (incl. exchanges out)"),
+    Index("ix_nport_monthly_flow_cik", "cik", "month_end"),
+)
+
+nport_monthly_return = Table(
+    "nport_monthly_return",
+    metadata,
+    *_monthly_keys(),
+    Column("class_key", SERIES_KEY, primary_key=True,
+           comment="classId, or series_key when the fund reports no class (UITs)"),
+    *_monthly_facts(),
+    Column("class_id", String(10), comment="NULL when the filing gives none"),
+    Column("total_return", AMOUNT, comment="percent as written (rtnN), e.g. -1.40"),
+    Index("ix_nport_monthly_return_class", "class_key", "month_end"),
+)
+
+nport_monthly_gain = Table(
+    "nport_monthly_gain",
+    metadata,
+    *_monthly_keys(),
+    Column("category", String(32), primary_key=True,
+           comment="non_derivative (othMonN) or a contract category, e.g. equityContracts"),
+    Column("instrument", String(32), primary_key=True,
+           comment="'' for the category total, else e.g. futureCategory"),
+    *_monthly_facts(),
+    Column("net_realized_gain", AMOUNT),
+    Column("net_unrealized_appreciation", AMOUNT),
+)
+
 #: Every table an N-PORT accession writes (replace_filing deletes from all of them).
-NPORT_TABLES: tuple[Table, ...] = (holding, holding_identifier, derivative, nport_report)
+NPORT_TABLES: tuple[Table, ...] = (holding, holding_identifier, derivative,
+                                   nport_monthly_flow, nport_monthly_return,
+                                   nport_monthly_gain, nport_report)
+
+# --- 24F-2NT: annual sales and redemptions ---------------------------------------------
+
+annual_flow = Table(
+    "annual_flow",
+    metadata,
+    Column("accession_number", ACCESSION, primary_key=True),
+    Column("block", Integer, primary_key=True, comment="1-based annualFilingInfo order"),
+    Column("cik", CIK, nullable=False, comment="filer CIK (the partition)"),
+    Column("form", String(20), nullable=False, comment="24F-2NT or 24F-2NT/A"),
+    Column("filing_date", Date, nullable=False),
+    Column("fiscal_year_end", Date, nullable=False, comment="item 4 lastDayOfFiscalYear"),
+    Column("investment_company_type", String(10), comment="N-1A, S-6, ..."),
+    Column("issuer_name", Text),
+    Column("ica_file_number", Text, comment="811-..."),
+    Column("securities_act_file_numbers", JSON_NULL, comment="JSON list, e.g. [\"033-46080\"]"),
+    Column("scope", JSON_NULL, comment='item 2: JSON list of {"series_id", "series_name", '
+           '"class_id", "class_name", "all_classes"}; [] with include_all set'),
+    Column("include_all", String(16), comment="series | classes | all: the block covers "
+           "every series/class of the filer (item 2 rpt*IncludeAll*Flag)"),
+    Column("covers_etf", Boolean, comment="item 2 names an ETF series/class of the trust "
+           "(true), only other funds (false), or the whole filer (NULL); as of the load"),
+    Column("series_or_class_id", String(10), comment="item 5 seriesOrClassId, if given"),
+    Column("aggregate_sales", AMOUNT, comment="5(i) aggregate sale price of securities sold"),
+    Column("redeemed_in_year", AMOUNT, comment="5(ii) redeemed or repurchased in the year"),
+    Column("redeemed_prior_credits", AMOUNT,
+           comment="5(iii) redeemed in prior years, not yet used for fees"),
+    Column("total_redemption_credits", AMOUNT, comment="5(iv) = 5(ii) + 5(iii)"),
+    Column("net_sales", AMOUNT, comment="5(v) = 5(i) - 5(iv) if positive, else 0"),
+    Column("credits_for_future_years", AMOUNT,
+           comment="5(vi): 5(i) - 5(iv) if negative (written in parentheses), else 0"),
+    Column("fee_rate", AMOUNT, comment="5(vii) multiplier for the registration fee"),
+    Column("registration_fee_due", AMOUNT, comment="5(viii) = 5(v) x 5(vii)"),
+    Column("interest_due", AMOUNT, comment="item 6"),
+    Column("total_due", AMOUNT, comment="item 7 = fee + interest"),
+    Column("filed_late", Boolean),
+    Column("last_filing", Boolean, comment="item 4: last time the issuer files this form"),
+    Column("explanatory_notes", Text, comment="item 8"),
+    Column("signature_date", Date),
+    Index("ix_annual_flow_cik_fye", "cik", "fiscal_year_end"),
+)
+
+ANNUAL_FLOW_TABLES: tuple[Table, ...] = (annual_flow,)

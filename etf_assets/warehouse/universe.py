@@ -95,6 +95,13 @@ def etf_series_ids(conn: Connection, cik: str) -> set[str]:
     return {r[0] for r in rows}
 
 
+def etf_class_ids(conn: Connection, cik: str) -> set[str]:
+    """Active ETF classes of a trust."""
+    rows = conn.execute(select(etf.c.class_id).where(
+        etf.c.cik == cik, etf.c.is_etf.is_(True), etf.c.active.is_(True)))
+    return {r[0] for r in rows}
+
+
 @dataclass
 class ClassificationStats:
     series_in_ncen: int = 0

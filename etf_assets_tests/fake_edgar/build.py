@@ -17,17 +17,27 @@ an ETF (N-CEN outranks the ticker shape).
 from __future__ import annotations
 
 import json
+import random
 import string
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import partial
 from pathlib import Path
 
 from etf_assets_tests.fake_edgar.corpus import Corpus, FakeFiling
-from etf_assets_tests.fake_edgar.generate import generate_ncen_xml, generate_nport_xml
+from etf_assets_tests.fake_edgar.generate import (
+    _registrant,
+    generate_24f2_xml,
+    generate_ncen_xml,
+    generate_nport_xml,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sec"
 FAKE_AGENT = "0009999999"
+# 24F-2NT notices get accessions of their own filer agent, so adding them left every
+# other generated accession as it was.
+FAKE_24F2_AGENT = "0009999924"
 FIRST_GENERATED_CIK = 101
 
 AB_ACTIVE_CIK = 1496608
@@ -121,6 +131,8 @@ def add_generated_trust(corpus: Corpus, acc: AccessionCounter, i: int, *,
             series=ncen_series))],
         series=sgml_series,
     ))
+    for n, fye in enumerate(_last_fiscal_year_ends(cik, corpus.today)):
+        corpus.add(annual_notice(cik, name, i * 10 + n + 1, series, fye, seed=seed + n))
     for report, filed in ((date(2026, 6, 30), date(2026, 8, 20 + i % 8)),
                           (date(2026, 9, 30), date(2026, 11, 10 + i % 8))):
         for j, s in enumerate(series):
@@ -129,6 +141,59 @@ def add_generated_trust(corpus: Corpus, acc: AccessionCounter, i: int, *,
                 report, filed, n_holdings=holdings_per_series,
                 n_derivatives=derivatives_per_series, seed=seed * 1_000_003 + i * 1009 + j,
             ))
+
+
+NOTICE_LAG_DAYS = 75  # 24F-2NT is due 90 days after the fiscal year ends
+
+
+def fee_rate(filed: date) -> str:
+    """Section 6(b) fee rate of SEC's fiscal year (from October 1) of the filing date:
+    $138.10 per million for fiscal 2026 (both real fixtures filed in 2026 state it),
+    $153.10 for 2025 (SEC's own samples), $147.60 for 2024."""
+    if filed >= date(2025, 10, 1):
+        return "0.0001381"
+    return "0.0001531" if filed >= date(2024, 10, 1) else "0.0001476"
+
+
+def _last_fiscal_year_ends(cik: int, today: date, years: int = 2) -> list[date]:
+    """The trust's last `years` fiscal-year ends whose notice is filed by `today`."""
+    month = int(_registrant(cik)["fye_month"])
+    out: list[date] = []
+    year = today.year
+    while len(out) < years:
+        fye = date(year, month, monthrange(year, month)[1])
+        if date.fromordinal(fye.toordinal() + NOTICE_LAG_DAYS) <= today:
+            out.append(fye)
+        year -= 1
+    return sorted(out)
+
+
+def annual_notice(cik: int, trust_name: str, sequence: int, series: list[GeneratedSeries],
+                  fye: date, *, seed: int, form: str = "24F-2NT",
+                  filed: date | None = None) -> FakeFiling:
+    """A generated 24F-2NT for fiscal year `fye`: one block per series for trusts with
+    an even CIK, one trust-level block otherwise; every third block redeems more than it
+    sells (net sales 0, credits for future years in parentheses)."""
+    rng = random.Random(cik * 7919 + fye.year * 31 + seed)
+    per_series = cik % 2 == 0
+    groups = [[s] for s in series] if per_series else [series]
+    blocks = []
+    for k, group in enumerate(groups):
+        sales = rng.randint(10_000_000, 5_000_000_000) * 100 + rng.randint(0, 99)
+        redeemed = (sales * rng.randint(110, 160) // 100 if k % 3 == 2
+                    else sales * rng.randint(20, 90) // 100)
+        prior = rng.randint(0, 50_000_000) * 100 if k % 2 else 0
+        blocks.append({"series": [(s.series_id, s.name) for s in group] if per_series
+                       else None, "sales": sales, "redeemed": redeemed, "prior": prior})
+    filed = filed or date.fromordinal(fye.toordinal() + NOTICE_LAG_DAYS)
+    return FakeFiling(
+        cik=cik, accession=f"{FAKE_24F2_AGENT}-{filed.year % 100:02d}-{sequence:06d}", form=form, filing_date=filed, report_date=fye,
+        company_name=trust_name, acceptance=datetime.combine(filed, time(15, 30)),
+        documents=[(form, "primary_doc.xml", partial(
+            generate_24f2_xml, cik=f"{cik:010d}", reg_name=trust_name, fiscal_year_end=fye,
+            signed=filed, blocks=blocks, form=form, fee_rate=fee_rate(filed),
+            securities_act_file_number=f"333-{100000 + cik}"))],
+    )
 
 
 def nport_filing(cik: int, trust_name: str, accession: str, series_id: str | None,

@@ -18,6 +18,17 @@ from etf_assets_tests.fake_edgar.generate import wrap_full_submission
 Content = bytes | Callable[[], bytes]
 
 
+def _xsl_path(f: "FakeFiling") -> str:
+    """SEC's submissions name an XML form's XSL rendering: xslFormNPORT-P_X01/... for
+    N-PORT and N-CEN, xsl24F-2NT/... for 24F-2NT (SPY's submissions)."""
+    if not f.primary_document.endswith(".xml"):
+        return f.primary_document
+    base = f.form.split("/")[0]
+    if base == "24F-2NT":
+        return f"xsl24F-2NT/{f.primary_document}"
+    return f"xslForm{base}_X01/{f.primary_document}"
+
+
 @dataclass
 class FakeFiling:
     cik: int
@@ -125,9 +136,7 @@ class Corpus:
             "isXBRL": [0 for _ in rows],
             "isInlineXBRL": [0 for _ in rows],
             # Like SEC: XML forms point at their XSL rendering, not the raw XML.
-            "primaryDocument": [
-                f"xslForm{f.form.split('/')[0]}_X01/{f.primary_document}"
-                if f.primary_document.endswith(".xml") else f.primary_document for f in rows],
+            "primaryDocument": [_xsl_path(f) for f in rows],
             "primaryDocDescription": [f.form for f in rows],
         }
 

@@ -1,11 +1,13 @@
 """Deterministic synthetic SEC fund filings for the local fake EDGAR server.
 
-Three public functions:
+Four public functions:
 
 * :func:`generate_nport_xml` - an N-PORT ``primary_doc.xml`` that validates against
   the SEC N-PORT XSD in ``fixtures/sec/schemas/nport/xsd_devquanty_2025``;
 * :func:`generate_ncen_xml` - an N-CEN ``primary_doc.xml`` shaped like the real
   AB Active ETFs filing in ``fixtures/sec/ncen`` (no XSD available);
+* :func:`generate_24f2_xml` - a 24F-2NT ``primary_doc.xml`` that validates against the
+  SEC 24F-2 XSD in ``fixtures/sec/schemas/24f2/xsd``;
 * :func:`wrap_full_submission` - the EDGAR full-submission ``.txt`` (SGML) around
   any documents, in the dialect of ``fixtures/sec/submissions_txt``.
 
@@ -41,6 +43,7 @@ import math
 import random
 from array import array
 from calendar import monthrange
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Sequence
 
 __all__ = [
@@ -788,6 +791,29 @@ def _write_holdings(
 # ------------------------------------------------------------------------------- N-CEN
 
 
+def _filer_info(form: str, reg: dict, *, with_file_number: bool) -> str:
+    """headerData's opening through filerInfo, as N-CEN and 24F-2NT filers write it."""
+    file_number = (f"        <fileNumber>{reg['file_number']}</fileNumber>\n"
+                   if with_file_number else "")
+    return ("  <headerData>\n"
+            f"    <submissionType>{form}</submissionType>\n"
+            "    <filerInfo>\n"
+            "      <liveTestFlag>LIVE</liveTestFlag>\n"
+            "      <filer>\n"
+            "        <issuerCredentials>\n"
+            f"          <cik>{reg['cik10']}</cik>\n"
+            "          <ccc>XXXXXXXX</ccc>\n"
+            "        </issuerCredentials>\n"
+            f"{file_number}"
+            "      </filer>\n"
+            "      <flags>\n"
+            "        <overrideInternetFlag>false</overrideInternetFlag>\n"
+            "        <confirmingCopyFlag>false</confirmingCopyFlag>\n"
+            "      </flags>\n"
+            "      <investmentCompanyType>N-1A</investmentCompanyType>\n"
+            "    </filerInfo>\n")
+
+
 def _sorted_series(series: list[dict]) -> list[dict]:
     return sorted(series, key=lambda s: s["series_id"])
 
@@ -804,23 +830,7 @@ def generate_ncen_xml(*, cik: str, reg_name: str, report_date: _dt.date, series:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<edgarSubmission xmlns="http://www.sec.gov/edgar/ncen" xmlns:com="http://www.sec.gov/edgar/common">\n'
         "  <schemaVersion>X0505</schemaVersion>\n"
-        "  <headerData>\n"
-        "    <submissionType>N-CEN</submissionType>\n"
-        "    <filerInfo>\n"
-        "      <liveTestFlag>LIVE</liveTestFlag>\n"
-        "      <filer>\n"
-        "        <issuerCredentials>\n"
-        f"          <cik>{reg['cik10']}</cik>\n"
-        "          <ccc>XXXXXXXX</ccc>\n"
-        "        </issuerCredentials>\n"
-        f"        <fileNumber>{reg['file_number']}</fileNumber>\n"
-        "      </filer>\n"
-        "      <flags>\n"
-        "        <overrideInternetFlag>false</overrideInternetFlag>\n"
-        "        <confirmingCopyFlag>false</confirmingCopyFlag>\n"
-        "      </flags>\n"
-        "      <investmentCompanyType>N-1A</investmentCompanyType>\n"
-        "    </filerInfo>\n"
+        + _filer_info("N-CEN", reg, with_file_number=True)
     ]
     if series:
         p.append("    <seriesClass>\n      <reportSeriesClass>\n")
@@ -1028,3 +1038,111 @@ def wrap_full_submission(
         parts.append(b"</TEXT>\n</DOCUMENT>\n")
     parts.append(b"</SEC-DOCUMENT>\n")
     return b"".join(parts)
+
+
+# --------------------------------------------------------------------------- 24F-2NT
+
+def _money(cents: int) -> str:
+    """EDGAR_MONEY / EDGAR_MONEY_NEGATIVE as filers write them: negatives in parentheses."""
+    return f"({_cents(-cents)})" if cents < 0 else _cents(cents)
+
+
+def generate_24f2_xml(*, cik: str, reg_name: str, fiscal_year_end: _dt.date, signed: _dt.date,
+                      blocks: Sequence[dict], securities_act_file_number: str,
+                      fee_rate: str, form: str = "24F-2NT") -> bytes:
+    """An XSD-valid 24F-2NT notice (schema X0102, investment company type N-1A).
+
+    Each block: ``series`` (list of (series_id, series_name)) or None for the whole
+    trust (rptIncludeAllSeriesFlag), ``sales``, ``redeemed``, ``prior`` in cents.
+    Items 5(iv)-(viii) and 7 are computed as the form's instructions say.
+    """
+    reg = _registrant(cik)
+    rate = Decimal(fee_rate)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<edgarSubmission xmlns="http://www.sec.gov/edgar/twentyfourf2filer"'
+           ' xmlns:feec="http://www.sec.gov/edgar/feecommon">\n'
+           "  <schemaVersion>X0102</schemaVersion>\n"
+           + _filer_info(form, reg, with_file_number=False)
+           + "  </headerData>\n"
+           "  <formData>\n"
+           "    <annualFilings>\n"]
+    for b in blocks:
+        if b.get("series"):
+            scope = "".join(
+                "            <rptSeriesClassInfo>\n"
+                f"              <seriesName>{_esc(name)}</seriesName>\n"
+                f"              <seriesId>{sid}</seriesId>\n"
+                "              <includeAllClassesFlag>true</includeAllClassesFlag>\n"
+                "            </rptSeriesClassInfo>\n" for sid, name in b["series"])
+        else:
+            scope = "            <rptIncludeAllSeriesFlag>true</rptIncludeAllSeriesFlag>\n"
+        credits = b["redeemed"] + b["prior"]
+        diff = b["sales"] - credits
+        net = max(diff, 0)
+        fee = int((Decimal(net) / 100 * rate).quantize(Decimal("0.01"), ROUND_HALF_UP) * 100)
+        series_id = (f"          <seriesOrClassId>{b['series'][0][0]}</seriesOrClassId>\n"
+                     if b.get("series") and len(b["series"]) == 1 else "")
+        out.append(
+            "      <annualFilingInfo>\n"
+            "        <item1>\n"
+            f"          <nameOfIssuer>{_esc(reg_name.upper())}</nameOfIssuer>\n"
+            "          <addressOfIssuer>\n"
+            f"            <street1>{reg['street1']}</street1>\n"
+            f"            <city>{reg['city']}</city>\n"
+            f"            <state>{reg['state']}</state>\n"
+            "            <country>X1</country>\n"
+            f"            <zipCode>{reg['zip']}</zipCode>\n"
+            "          </addressOfIssuer>\n"
+            "        </item1>\n"
+            "        <item2>\n"
+            "          <reportSeriesClass>\n"
+            f"{scope}"
+            "          </reportSeriesClass>\n"
+            "        </item2>\n"
+            "        <item3>\n"
+            f"          <investmentCompActFileNo>{reg['file_number']}</investmentCompActFileNo>\n"
+            "          <securitiesActFileNumbers>\n"
+            "            <securitiesActFileNo>\n"
+            f"              <fileNumber>{securities_act_file_number}</fileNumber>\n"
+            "            </securitiesActFileNo>\n"
+            "          </securitiesActFileNumbers>\n"
+            "        </item3>\n"
+            "        <item4>\n"
+            f"          <lastDayOfFiscalYear>{fiscal_year_end:%m/%d/%Y}</lastDayOfFiscalYear>\n"
+            "          <isThisFormBeingFiledLate>false</isThisFormBeingFiledLate>\n"
+            "          <isThisTheLastTimeIssuerFilingThisForm>false"
+            "</isThisTheLastTimeIssuerFilingThisForm>\n"
+            "        </item4>\n"
+            "        <item5>\n"
+            f"{series_id}"
+            f"          <aggregateSalePriceOfSecuritiesSold>{_cents(b['sales'])}"
+            "</aggregateSalePriceOfSecuritiesSold>\n"
+            "          <aggregatePriceOfSecuritiesRedeemedOrRepurchasedInFiscalYear>"
+            f"{_cents(b['redeemed'])}"
+            "</aggregatePriceOfSecuritiesRedeemedOrRepurchasedInFiscalYear>\n"
+            "          <aggregatePriceOfSecuritiesRedeemedOrRepurchasedAnyPrior>"
+            f"{_cents(b['prior'])}</aggregatePriceOfSecuritiesRedeemedOrRepurchasedAnyPrior>\n"
+            f"          <totalAvailableRedemptionCredits>{_cents(credits)}"
+            "</totalAvailableRedemptionCredits>\n"
+            f"          <netSales>{_cents(net)}</netSales>\n"
+            "          <redemptionCreditsAvailableForUseInFutureYears>"
+            f"{_money(min(diff, 0))}</redemptionCreditsAvailableForUseInFutureYears>\n"
+            f"          <multiplierForDeterminingRegistrationFee>{fee_rate}"
+            "</multiplierForDeterminingRegistrationFee>\n"
+            f"          <registrationFeeDue>{_cents(fee)}</registrationFeeDue>\n"
+            "        </item5>\n"
+            "        <item6>\n"
+            "          <interestDue>0.00</interestDue>\n"
+            "        </item6>\n"
+            "        <item7>\n"
+            f"          <totalOfRegistrationFeePlusAnyInterestDue>{_cents(fee)}"
+            "</totalOfRegistrationFeePlusAnyInterestDue>\n"
+            "        </item7>\n"
+            "        <signature>\n"
+            f"          <signature>/s/ {reg['signer']}</signature>\n"
+            f"          <nameAndTitle>{reg['signer']}, {reg['signer_title']}</nameAndTitle>\n"
+            f"          <signatureDate>{signed:%m/%d/%Y}</signatureDate>\n"
+            "        </signature>\n"
+            "      </annualFilingInfo>\n")
+    out.append("    </annualFilings>\n  </formData>\n</edgarSubmission>\n")
+    return "".join(out).encode()
