@@ -91,24 +91,25 @@ def trust_filings(context: AssetExecutionContext, config: TrustFilingsConfig,
         if CLASSIFICATION not in slices and states[cik].seen[CLASSIFICATION.group] is None:
             context.log.info("%s was never classified: reading its N-CEN first", cik)
             slices.insert(0, CLASSIFICATION)
-        for form in slices:
-            before = client.stats.snapshot()
-            try:
-                result = form.load(cik, client, engine, options, context.log)
-            except Exception as exc:  # noqa: BLE001 - one trust's trouble stops no other
-                result, error = None, f"{type(exc).__name__}: {exc}"
-            else:
-                error = "; ".join(f"{a}: {e}" for a, e in result.failed.items())
-            if error:
-                # Filings loaded before the failure are committed; the trust is not
-                # marked loaded, so the rest is asked for again.
-                failed[cik] = f"{form.group}: {error}"
-                context.log.error("%s %s failed: %s", cik, form.group, error)
-                break  # later forms need this one (classification) or can wait
-            stats = client.stats.since(before)
-            for key, md in result.metadata.items():
-                yield partition_materialization(key, cik, result.data_version,
-                                                {**md, **stats})
+        with client.one_view_of_submissions():  # one submissions request per trust
+            for form in slices:
+                before = client.stats.snapshot()
+                try:
+                    result = form.load(cik, client, engine, options, context.log)
+                except Exception as exc:  # noqa: BLE001 - one trust's trouble stops no other
+                    result, error = None, f"{type(exc).__name__}: {exc}"
+                else:
+                    error = "; ".join(f"{a}: {e}" for a, e in result.failed.items())
+                if error:
+                    # Filings loaded before the failure are committed; the trust is not
+                    # marked loaded, so the rest is asked for again.
+                    failed[cik] = f"{form.group}: {error}"
+                    context.log.error("%s %s failed: %s", cik, form.group, error)
+                    break  # later forms need this one (classification) or can wait
+                stats = client.stats.since(before)
+                for key, md in result.metadata.items():
+                    yield partition_materialization(key, cik, result.data_version,
+                                                    {**md, **stats})
         if cik not in failed:
             loaded.append(cik)
     if loaded:

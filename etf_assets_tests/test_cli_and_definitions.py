@@ -52,14 +52,14 @@ def test_run_all_limit_processes_first_trusts_and_runs_show_in_instance(capsys, 
         assert trusts_run.tags["dagster/asset_partition_range_end"] == "0000000103"
         assert trusts_run.tags["etf/trigger"] == "run-all"
         assert "0000000104" in instance.get_dynamic_partitions(CIK_PARTITIONS_NAME)
-        # Requests: 1 ticker file; per trust: submissions (read by the N-CEN, N-PORT and
-        # 24F-2NT slices: tests disable the 60 s cache that shares it), the N-CEN .txt,
+        # Requests: 1 ticker file; per trust: submissions once (the N-CEN, N-PORT and
+        # 24F-2NT slices share one view of it; tests disable the 60 s cache), the N-CEN .txt,
         # one NPORT-P per ETF series (2), plus trust 103's mutual-fund series, whose
         # document is read to learn its series (then skipped as not an ETF), and the
         # newest 24F-2NT.
         paths = [r.path for r in edgar.served()]
         assert paths.count("/files/company_tickers_mf.json") == 1
-        assert sum(p.startswith("/submissions/") for p in paths) == 9
+        assert sum(p.startswith("/submissions/") for p in paths) == 3
         assert sum(p.endswith(".txt") for p in paths) == 3
         assert sum(p.endswith("/primary_doc.xml") for p in paths) == 7 + 3
         assert "150 holding rows" in out  # 3 trusts x 2 series x 25 positions

@@ -18,6 +18,8 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,6 +132,7 @@ class SecClient:
         self.pause_seconds = pause_seconds
         self.max_pauses = max_pauses
         self.stats = RequestStats()
+        self._one_view: dict[str, Any] | None = None  # see one_view_of_submissions()
         self._http = httpx.Client(
             headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(timeout_seconds),
@@ -258,11 +261,31 @@ class SecClient:
         return self.get(self.www("/files/company_tickers_mf.json"))
 
     def submissions(self, cik: str | int) -> dict[str, Any]:
-        return self.get_json(self.data(f"/submissions/CIK{int(cik):010d}.json"))
+        return self._submissions_json(self.data(f"/submissions/CIK{int(cik):010d}.json"))
 
     def submissions_page(self, name: str) -> dict[str, Any]:
         """Older filings live in extra pages named in `filings.files` of the main JSON."""
-        return self.get_json(self.data(f"/submissions/{name}"))
+        return self._submissions_json(self.data(f"/submissions/{name}"))
+
+    @contextmanager
+    def one_view_of_submissions(self) -> Iterator[SecClient]:
+        """Within: each submissions document is fetched at most once. One trust's form
+        slices (N-CEN, N-PORT, 24F-2NT, ...) then share one request and one view of the
+        trust's filings, however long its load takes (the disposable cache keeps
+        documents only ETF_CACHE_TTL_SECONDS)."""
+        outer = self._one_view
+        self._one_view = {} if outer is None else outer
+        try:
+            yield self
+        finally:
+            self._one_view = outer
+
+    def _submissions_json(self, url: str) -> dict[str, Any]:
+        if self._one_view is None:
+            return self.get_json(url)
+        if url not in self._one_view:
+            self._one_view[url] = self.get_json(url)
+        return self._one_view[url]
 
     def archive_url(self, cik: str | int, accession: str, filename: str) -> str:
         """A document of a filing: /Archives/edgar/data/<cik>/<accession folder>/<file>."""
