@@ -89,6 +89,7 @@ def _check_settings() -> None:
 
     validate_user_agent(settings.user_agent())
     settings.base_url(), settings.data_url()
+    settings.validate_numbers()
 
 
 def run_all(limit: int | None) -> int:
@@ -296,8 +297,8 @@ def parse_file(path: str, as_json: bool) -> int:
     for key, value in summary.items():
         if key == "skipped":
             print(f"{'skipped':<22} {len(value)}")
-            for pos, reason in value:
-                print(f"{'':<22} position {pos}: {reason}")
+            for item in value:
+                print(f"{'':<22} position {item['position']}: {item['reason']}")
         elif key == "blocks":
             for block in value:
                 print(f"{'block':<22} " + ", ".join(f"{k} {v}" for k, v in block.items()))

@@ -6,6 +6,7 @@ README.md's configuration table mirrors this module; keep them in agreement.
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 
@@ -61,8 +62,27 @@ def cache_dir() -> Path:
     return Path(raw).expanduser().resolve() if raw else data_dir() / "sec-cache"
 
 
+def _number(var: str, default: float, *, low: float, high: float,
+            low_inclusive: bool = True, integer: bool = False) -> float:
+    """A numeric setting, or SettingsError naming it: "nan", "inf", "abc", negatives or
+    zero where they make no sense never reach the limiter or the client."""
+    raw = os.environ.get(var)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        kind = "a whole number" if integer else "a number"
+        raise SettingsError(f"{var}={raw!r} is not {kind}") from None
+    if not math.isfinite(value) or value > high or value < low or (
+            not low_inclusive and value == low):
+        bound = f"{'>=' if low_inclusive else '>'} {low:g} and <= {high:g}"
+        raise SettingsError(f"{var}={raw!r}: must be {bound}")
+    return value
+
+
 def cache_ttl_seconds() -> float:
-    return float(os.environ.get(CACHE_TTL_VAR, DEFAULT_CACHE_TTL))
+    return _number(CACHE_TTL_VAR, DEFAULT_CACHE_TTL, low=0, high=86_400)
 
 
 def rate_limit_url() -> str:
@@ -71,20 +91,25 @@ def rate_limit_url() -> str:
 
 
 def requests_per_second() -> float:
-    return float(os.environ.get(RATE_VAR, DEFAULT_RATE))
+    return _number(RATE_VAR, DEFAULT_RATE, low=0, high=SEC_MAX_RATE, low_inclusive=False)
 
 
 def pause_seconds() -> float:
-    return float(os.environ.get(PAUSE_VAR, DEFAULT_PAUSE_SECONDS))
+    return _number(PAUSE_VAR, DEFAULT_PAUSE_SECONDS, low=0, high=86_400, low_inclusive=False)
 
 
 def retry_policy() -> dict:
     """Client timeout and retry settings (seconds; retries after the first attempt)."""
     return {
-        "timeout_seconds": float(os.environ.get(TIMEOUT_VAR, 30)),
-        "max_retries": int(os.environ.get(MAX_RETRIES_VAR, 5)),
-        "backoff_base_seconds": float(os.environ.get(BACKOFF_VAR, 1)),
+        "timeout_seconds": _number(TIMEOUT_VAR, 30.0, low=0, high=600, low_inclusive=False),
+        "max_retries": int(_number(MAX_RETRIES_VAR, 5, low=0, high=20, integer=True)),
+        "backoff_base_seconds": _number(BACKOFF_VAR, 1.0, low=0, high=600),
     }
+
+
+def validate_numbers() -> None:
+    """Every numeric setting, read once: SettingsError on the first bad one."""
+    cache_ttl_seconds(), requests_per_second(), pause_seconds(), retry_policy()
 
 
 # A data dir loaded from one EDGAR (the demo's fake EDGAR, a mirror) names it here, so
@@ -131,12 +156,18 @@ def _endpoint(var: str, key: str, default: str) -> str:
     return env or (pinned or default).rstrip("/")
 
 
+def _http_url(var: str, url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        raise SettingsError(f"{var}={url!r}: must be an http:// or https:// URL")
+    return url
+
+
 def base_url() -> str:
-    return _endpoint(BASE_URL_VAR, "base_url", DEFAULT_BASE_URL)
+    return _http_url(BASE_URL_VAR, _endpoint(BASE_URL_VAR, "base_url", DEFAULT_BASE_URL))
 
 
 def data_url() -> str:
-    return _endpoint(DATA_URL_VAR, "data_url", DEFAULT_DATA_URL)
+    return _http_url(DATA_URL_VAR, _endpoint(DATA_URL_VAR, "data_url", DEFAULT_DATA_URL))
 
 
 def user_agent() -> str | None:

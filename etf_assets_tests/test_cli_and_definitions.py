@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from dagster import DagsterInstance
 
 from etf_assets.cli import main
@@ -169,3 +170,26 @@ def test_dagster_home_keeps_the_repository_settings_unless_the_user_took_over():
     target.write_text("telemetry:\n  enabled: false\n")  # the user's own
     settings.ensure_dagster_home()
     assert target.read_text() == "telemetry:\n  enabled: false\n"
+
+
+@pytest.mark.parametrize("var,value", [
+    ("SEC_REQUESTS_PER_SECOND", "nan"), ("SEC_REQUESTS_PER_SECOND", "inf"),
+    ("SEC_REQUESTS_PER_SECOND", "0"), ("SEC_REQUESTS_PER_SECOND", "-1"),
+    ("SEC_REQUESTS_PER_SECOND", "abc"), ("SEC_REQUESTS_PER_SECOND", "50"),
+    ("SEC_MAX_RETRIES", "abc"), ("SEC_MAX_RETRIES", "2.5"), ("SEC_TIMEOUT_SECONDS", "0"),
+    ("SEC_BACKOFF_SECONDS", "-3"), ("ETF_CACHE_TTL_SECONDS", "nan"),
+    ("SEC_RATE_LIMIT_PAUSE_SECONDS", "inf"), ("EDGAR_BASE_URL", "ftp://mirror.example"),
+])
+def test_bad_settings_exit_2_with_one_line_before_anything_is_written(var, value, capsys,
+                                                                      monkeypatch, sec_env):
+    """Each bad setting: exit 2, one line naming it, no Dagster home or warehouse
+    written, no request sent (NaN used to disable the limiter)."""
+    with start_fake(generated_trusts=1, real_tickers=False, real_filings=False) as edgar:
+        sec_env(edgar)
+        monkeypatch.setenv(var, value)
+        assert main(["run-all"]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and var in err[0], err
+        assert edgar.served() == []
+        assert not Path(os.environ["DAGSTER_HOME"]).exists()
+        assert main(["ui"]) == 2

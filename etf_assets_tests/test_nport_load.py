@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import os
 import signal
 import subprocess
@@ -621,3 +622,65 @@ def test_postgres_50k_document(pg_engine, big_doc) -> None:
         kinds = dict(conn.execute(select(derivative.c.kind, func.count())
                                   .group_by(derivative.c.kind)).all())
         assert kinds == {k: BIG_DERIV // 5 for k in ("future", "forward", "swap", "option", "other")}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres",
+                                                            marks=pytest.mark.postgres)])
+def test_numbers_the_warehouse_cannot_hold_skip_their_position_alike(backend, tmp_path,
+                                                                     request) -> None:
+    """<balance>1e999999999</balance> (SQLite would store Infinity, PostgreSQL refuses
+    it), a valUSD with 40 decimal places and "NaN": each skips its own position with a
+    reason, the same on SQLite and PostgreSQL; every other position loads."""
+    engine = (sqlite_engine(tmp_path) if backend == "sqlite"
+              else request.getfixturevalue("pg_engine"))
+    doc = generate_nport_xml(cik="0000123456", series_id="S000123456", series_name="Odd Fund",
+                             reg_name="Odd Trust", report_date=dt.date(2024, 6, 30),
+                             n_holdings=20, n_derivatives=0, seed=9)
+    balances = [m.start() for m in re.finditer(rb"<balance>[^<]*</balance>", doc)]
+    bad = [b"<balance>1e999999999</balance>", b"<balance>NaN</balance>",
+           b"<balance>1." + b"0" * 39 + b"1</balance>"]
+    for start, replacement in sorted(zip(balances[:3], bad), reverse=True):
+        end = doc.index(b"</balance>", start) + len(b"</balance>")
+        doc = doc[:start] + replacement + doc[end:]
+    with engine.begin() as conn:
+        written = load_nport(conn, doc, accession="0009999999-24-000042", cik="123456",
+                             filing_date=dt.date(2024, 8, 20), url="gen://odd")
+    assert written["holding"] == 17
+    with engine.connect() as conn:
+        skipped = conn.execute(select(nport_report.c.skipped)).scalar_one()
+    reasons = sorted(reason for _, reason in skipped)
+    assert len(reasons) == 3
+    assert "balance: out of range (10^30 or more): '1e999999999'" in reasons
+    assert any("not a finite number: 'NaN'" in r for r in reasons)
+    assert any("more than 30 decimal places" in r for r in reasons)
+
+
+@pytest.mark.postgres
+def test_four_processes_loading_one_accession_on_postgres_do_not_collide(pg_engine, tmp_path):
+    """Four real processes replace the same 3,000-position filing at once on PostgreSQL
+    (before the per-accession advisory lock: UniqueViolation on holding_pkey): all exit
+    0, and the warehouse holds exactly one copy, equal to a single load's."""
+    data = generate_nport_xml(cik="0000555555", series_id="S000555555", series_name="Race",
+                              reg_name="Race Trust", report_date=dt.date(2024, 6, 30),
+                              n_holdings=3000, n_derivatives=30, seed=4)
+    path = tmp_path / "race.xml"
+    path.write_bytes(data)
+    accession = "0009999999-24-000555"
+    procs = [subprocess.Popen([sys.executable, "-c", _LOADER, pg_engine.test_url, str(path),
+                               accession, "555555"], cwd=REPO, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-2000:] for _, err in outs]
+    with pg_engine.connect() as conn:
+        n = counts_by_table(conn, accession)
+        assert n["holding"] == 3000 and n["derivative"] == 30 and n["nport_report"] == 1
+        assert count(conn, filing, accession) == 1
+        assert distinct_keys(conn, holding) == count(conn, holding)
+        once = conn.execute(select(holding).order_by(holding.c.position)).all()
+    with pg_engine.begin() as conn:  # a single load afterwards changes nothing
+        load_nport(conn, data, accession=accession, cik="555555",
+                   filing_date=dt.date(2024, 5, 29), url="file://" + str(path),
+                   sha256="0" * 64)
+    with pg_engine.connect() as conn:
+        again = conn.execute(select(holding).order_by(holding.c.position)).all()
+    assert again == once

@@ -19,6 +19,8 @@ from typing import Any
 
 from lxml import etree
 
+from etf_assets.warehouse.tables import amount_problem
+
 NS = "http://www.sec.gov/edgar/twentyfourf2filer"
 FORMS = ("24F-2NT", "24F-2NT/A")
 
@@ -131,8 +133,9 @@ def money(raw: str | None, field: str) -> Decimal | None:
         value = Decimal(s[1:-1] if negative else s)
     except InvalidOperation:
         raise Notice24F2Error(f"{field}: not an amount: {raw!r}") from None
-    if not value.is_finite():
-        raise Notice24F2Error(f"{field}: not a finite amount: {raw!r}")
+    problem = amount_problem(value)
+    if problem:
+        raise Notice24F2Error(f"{field}: {problem}: {raw!r}")
     return -value if negative else value
 
 

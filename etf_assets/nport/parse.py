@@ -37,6 +37,8 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
+from etf_assets.warehouse.tables import amount_problem
+
 __all__ = [
     "DERIVATIVE_KINDS",
     "NPORT_NS",
@@ -303,8 +305,9 @@ def _dec(raw: str | None, field: str) -> Decimal | None:
         value = Decimal(s)
     except InvalidOperation:
         raise _BadValue(f"{field}: not a decimal: {s!r}") from None
-    if not value.is_finite():  # Decimal accepts "NaN"/"Infinity"; EDGAR never means them
-        raise _BadValue(f"{field}: not a finite decimal: {s!r}")
+    problem = amount_problem(value)  # "NaN", "Infinity", "1e999999999"
+    if problem:
+        raise _BadValue(f"{field}: {problem}: {s!r}")
     return value
 
 

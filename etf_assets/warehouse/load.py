@@ -11,11 +11,23 @@ from __future__ import annotations
 
 import io
 import json
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Integer, Numeric, Table, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    Table,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.types import TypeDecorator
 
@@ -99,6 +111,23 @@ def log_processing(conn: Connection, cik: str, parser_type: str,
 
 
 # --- facts: replace-by-accession --------------------------------------------------------
+
+
+def lock_accession(conn: Connection, accession: str) -> None:
+    """Serialize replaces of one accession across processes until the transaction ends.
+
+    PostgreSQL runs writers concurrently: two processes replacing the same filing would
+    both delete (nothing yet), then both insert, and one fails on the primary key. A
+    transaction-scoped advisory lock keyed by the accession makes the second wait for
+    the first to commit, then replace its rows. SQLite has one writer at a time already.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    digits = accession.replace("-", "")
+    # 18 digits fit a bigint exactly: no two accessions share a lock.
+    key = int(digits) if digits.isdigit() and len(digits) <= 18 else zlib.crc32(
+        accession.encode())
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def delete_accession(conn: Connection, tables: Sequence[Table], accession: str) -> dict[str, int]:
@@ -220,6 +249,7 @@ def replace_filing(
         if "accession_number" not in table.c:
             raise ValueError(f"{table.name} has no accession_number column")
         by_name[table.name] = table
+    lock_accession(conn, accession)
     delete_accession(conn, tables, accession)
 
     copy = _uses_copy(conn)

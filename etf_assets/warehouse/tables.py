@@ -150,6 +150,27 @@ class _SQLiteNumeric(Numeric):
         return None
 
 
+# The amounts every backend stores alike: SQLite's REAL ends near 1.8e308 (beyond, it
+# stores Infinity) and PostgreSQL's NUMERIC refuses some exponents; no SEC amount comes
+# near 10^30 or needs more than 30 decimal places.
+MAX_DIGITS_BEFORE_POINT = 30
+MAX_DECIMAL_PLACES = 30
+
+
+def amount_problem(value: _Decimal) -> str | None:
+    """Why the warehouse cannot hold `value` exactly alike on SQLite and PostgreSQL
+    (None: it can). Parsers skip such a value's record with this reason."""
+    if not value.is_finite():
+        return "not a finite number"
+    if value and value.adjusted() >= MAX_DIGITS_BEFORE_POINT:
+        return f"out of range (10^{MAX_DIGITS_BEFORE_POINT} or more)"
+    _sign, digits, exponent = value.as_tuple()
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if value and -(exponent + trailing_zeros) > MAX_DECIMAL_PLACES:
+        return f"more than {MAX_DECIMAL_PLACES} decimal places"
+    return None
+
+
 class ExactDecimal(TypeDecorator):
     """Unconstrained NUMERIC, Decimal in and out, on SQLite as well as PostgreSQL.
 
