@@ -83,13 +83,49 @@ def _trust_line(cik: str, groups: tuple[str, ...], mats: dict) -> str:
     return f"{name}: {'; '.join(parts)}"
 
 
+def _open_instance(home):
+    """The Dagster instance of `home`, its storages created under a lock: concurrent
+    first runs on a fresh home otherwise race creating the same SQLite tables and
+    alembic stamps, and can leave the home broken for good."""
+    from dagster import DagsterInstance
+
+    with settings.file_lock(home / ".etf-init.lock"):
+        instance = DagsterInstance.get()
+        instance.get_runs(limit=1)  # run storage
+        instance.get_dynamic_partitions("trust_cik")  # event log storage
+        instance.all_instigator_state()  # schedule storage
+    return instance
+
+
+def _shown_url(url: str) -> str:
+    """A database URL with its password hidden, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - unparseable: show no part of it
+        return "<unparseable URL>"
+
+
 def _check_settings() -> None:
     """The settings every command that reaches EDGAR needs, before anything is written."""
     from etf_assets.edgar.client import validate_user_agent
 
+    from etf_assets.edgar.ratelimit import check_rate_limit_url
+    from etf_assets.warehouse.engine import check_warehouse_url
+
     validate_user_agent(settings.user_agent())
     settings.base_url(), settings.data_url()
     settings.validate_numbers()
+    settings.validate_paths()
+    problem = check_rate_limit_url(settings.rate_limit_url())
+    if problem:
+        raise settings.SettingsError(
+            f"{settings.RATE_LIMIT_URL_VAR}={settings.rate_limit_url()}: {problem}")
+    problem = check_warehouse_url()
+    if problem:
+        shown = _shown_url(settings.warehouse_url())
+        raise settings.SettingsError(f"{settings.WAREHOUSE_URL_VAR}={shown}: {problem}")
 
 
 def run_all(limit: int | None) -> int:
@@ -126,7 +162,7 @@ def run_all(limit: int | None) -> int:
     engine = make_engine()  # step 0: tables exist (idempotent)
     print(f"Dagster home: {home}\nWarehouse:   {engine.url.render_as_string(hide_password=True)}"
           f"\nSEC:         {settings.base_url()} | {settings.data_url()}")
-    instance = DagsterInstance.get()
+    instance = _open_instance(home)
     tags = {TRIGGER_TAG: "run-all"}
 
     print("[1/2] Discovering the ETF universe (company_tickers_mf.json) ...", flush=True)
@@ -266,29 +302,40 @@ def ui(port: int, host: str) -> int:
     return 0  # not reached
 
 
+# A 24F-2NT notice is a few kB; an N-PORT of any size is streamed.
+MAX_NOTICE_BYTES = 50 * 1024 * 1024
+
+
 def parse_file(path: str, as_json: bool) -> int:
     """Summarize one N-PORT or 24F-2NT XML document (no network, no database); the form
-    is detected from the root element's namespace."""
+    is detected from the root element's namespace. N-PORT documents are streamed from
+    the file: memory stays flat whatever their size."""
     import json
+    import stat
 
     from etf_assets.flows.parse import NS as NS_24F2
     from etf_assets.flows.parse import Notice24F2Error, parse_24f2
     from etf_assets.flows.parse import summarize as summarize_24f2
-    from etf_assets.nport.parse import NportParseError, parse_nport, summarize
+    from etf_assets.nport.parse import NportParseError, iter_nport, summarize
 
     try:
-        data = open(path, "rb").read()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return _fail(f"{path}: not a regular file")
+        with open(path, "rb") as f:
+            head = f.read(4096)
+            f.seek(0)
+            if NS_24F2.encode() in head:
+                if info.st_size > MAX_NOTICE_BYTES:
+                    return _fail(f"{path}: {info.st_size:,} bytes is not a 24F-2NT notice", 1)
+                summary = summarize_24f2(parse_24f2(f.read()))
+            elif b"SUBMISSION TYPE:" in head and b"24F-2NT" in head:
+                return _fail(f"{path}: a text 24F-2NT (before EDGAR's XML notices of 2020): "
+                             "not parsed (README, Flows)", 1)
+            else:
+                summary = summarize(iter_nport(f))
     except OSError as exc:
         return _fail(f"cannot read {path}: {exc.strerror}")
-    try:
-        head = data[:4096]
-        if NS_24F2.encode() in head:
-            summary = summarize_24f2(parse_24f2(data))
-        elif b"SUBMISSION TYPE:" in head and b"24F-2NT" in head:
-            return _fail(f"{path}: a text 24F-2NT (before EDGAR's XML notices of 2020): "
-                         "not parsed (README, Flows)", 1)
-        else:
-            summary = summarize(parse_nport(data))
     except (NportParseError, Notice24F2Error) as exc:
         return _fail(f"{path}: {exc}", 1)
     if as_json:

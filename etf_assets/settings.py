@@ -5,9 +5,13 @@ README.md's configuration table mirrors this module; keep them in agreement.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import math
 import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # The SEC asks every client to declare who it is ("Company Name admin@example.com").
@@ -85,9 +89,30 @@ def cache_ttl_seconds() -> float:
     return _number(CACHE_TTL_VAR, DEFAULT_CACHE_TTL, low=0, high=86_400)
 
 
+# SEC counts requests per machine (its IP), whatever the data dir: the default budget
+# file is one per machine, in the temp dir, not in ETF_DATA_DIR.
+DEFAULT_RATE_LIMIT_FILE = "etf-pipeline-sec-budget.state"
+
+
 def rate_limit_url() -> str:
-    """Where the machine-wide request budget lives: a lock file by default."""
-    return os.environ.get(RATE_LIMIT_URL_VAR) or str(data_dir() / "sec-rate-limit.state")
+    """Where the request budget lives: one file per machine by default (every process
+    of every data dir shares it), or redis://... shared by several machines."""
+    return (os.environ.get(RATE_LIMIT_URL_VAR)
+            or str(Path(tempfile.gettempdir()) / DEFAULT_RATE_LIMIT_FILE))
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on `path` (created if missing) across processes, while inside.
+    First use of a Dagster home or a warehouse is made under it: concurrent first runs
+    would otherwise race creating the same tables."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def requests_per_second() -> float:
@@ -105,6 +130,28 @@ def retry_policy() -> dict:
         "max_retries": int(_number(MAX_RETRIES_VAR, 5, low=0, high=20, integer=True)),
         "backoff_base_seconds": _number(BACKOFF_VAR, 1.0, low=0, high=600),
     }
+
+
+def writable_problem(path: Path) -> str | None:
+    """Why `path` (a directory, or a file to create) cannot be written; None if it can."""
+    target = path if path.exists() else next((p for p in path.parents if p.exists()), None)
+    if target is None or not os.access(target, os.W_OK | os.X_OK if target.is_dir()
+                                       else os.W_OK):
+        return f"{target} is not writable"
+    return None
+
+
+def validate_paths() -> None:
+    """The directories the platform writes: SettingsError naming the setting."""
+    for var, path in ((DATA_DIR_VAR, data_dir()), (CACHE_DIR_VAR, cache_dir())):
+        problem = writable_problem(path)
+        if problem:
+            raise SettingsError(f"{var}={path}: {problem}")
+    raw = os.environ.get(DAGSTER_HOME_VAR)
+    home = Path(raw).expanduser() if raw else data_dir() / "dagster-home"
+    problem = writable_problem(home)
+    if problem:
+        raise SettingsError(f"{DAGSTER_HOME_VAR}={home}: {problem}")
 
 
 def validate_numbers() -> None:

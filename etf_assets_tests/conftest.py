@@ -66,6 +66,8 @@ def isolated_env(tmp_path, monkeypatch) -> None:
                 "SEC_RATE_LIMIT_PAUSE_SECONDS", "ETF_CACHE_TTL_SECONDS"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("ETF_DATA_DIR", str(tmp_path / "data"))
+    # The default budget file is one per machine: tests keep their own.
+    monkeypatch.setenv("ETF_RATE_LIMIT_URL", str(tmp_path / "sec-budget.state"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster-home"))
     # Point edgartools (if anything imports its network layer) at nowhere routable.
     monkeypatch.setenv("EDGAR_IDENTITY", USER_AGENT)

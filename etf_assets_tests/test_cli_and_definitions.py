@@ -179,6 +179,12 @@ def test_dagster_home_keeps_the_repository_settings_unless_the_user_took_over():
     ("SEC_MAX_RETRIES", "abc"), ("SEC_MAX_RETRIES", "2.5"), ("SEC_TIMEOUT_SECONDS", "0"),
     ("SEC_BACKOFF_SECONDS", "-3"), ("ETF_CACHE_TTL_SECONDS", "nan"),
     ("SEC_RATE_LIMIT_PAUSE_SECONDS", "inf"), ("EDGAR_BASE_URL", "ftp://mirror.example"),
+    ("ETF_WAREHOUSE_URL", "postgresql://postgres@127.0.0.1:1/nowhere"),
+    ("ETF_WAREHOUSE_URL", "postgresql://no_such_role@127.0.0.1:5432/test"),
+    ("ETF_WAREHOUSE_URL", "mysql://root@127.0.0.1/test"),
+    ("ETF_WAREHOUSE_URL", "not a url"),
+    ("ETF_RATE_LIMIT_URL", "redis://127.0.0.1:1/0"),
+    ("SEC_USER_AGENT", "Zoë Research zoe@example.com"),
 ])
 def test_bad_settings_exit_2_with_one_line_before_anything_is_written(var, value, capsys,
                                                                       monkeypatch, sec_env):
@@ -192,4 +198,57 @@ def test_bad_settings_exit_2_with_one_line_before_anything_is_written(var, value
         assert len(err) == 1 and var in err[0], err
         assert edgar.served() == []
         assert not Path(os.environ["DAGSTER_HOME"]).exists()
+        assert not Path(os.environ["ETF_DATA_DIR"]).exists()
         assert main(["ui"]) == 2
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only directory")
+def test_read_only_data_dir_exits_2_naming_it(tmp_path, monkeypatch, capsys, sec_env):
+    with start_fake(generated_trusts=1, real_tickers=False, real_filings=False) as edgar:
+        sec_env(edgar)
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o555)
+        monkeypatch.setenv("ETF_DATA_DIR", str(locked / "data"))
+        assert main(["run-all"]) == 2
+        assert "ETF_DATA_DIR" in capsys.readouterr().err
+
+
+def test_parse_streams_large_documents_and_refuses_devices(tmp_path, capsys):
+    """`parse` on a generated 60,000-position N-PORT streams it (before: every position
+    held in memory, 341 MB peak for 100,000 positions; now ~90 MB whatever the size);
+    /dev/zero is refused with one line instead of ending in a MemoryError."""
+    import datetime as dt
+    import json
+
+    from etf_assets_tests.fake_edgar.generate import generate_nport_xml
+
+    path = tmp_path / "big.xml"
+    path.write_bytes(generate_nport_xml(
+        cik="0000777777", series_id="S000777777", series_name="Big Fund",
+        reg_name="Big Trust", report_date=dt.date(2024, 3, 31), n_holdings=60_000,
+        n_derivatives=0, seed=5))
+    code = ("import sys; from etf_assets.cli import main; rc = main(['parse', sys.argv[1], "
+            "'--json']); print([l for l in open('/proc/self/status') "
+            "if l.startswith('VmHWM')][0].split()[1], file=sys.stderr); sys.exit(rc)")
+    run = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout)["positions"] == 60_000
+    peak_mb = int(run.stderr.strip().splitlines()[-1]) / 1024
+    assert peak_mb < 150, peak_mb
+    assert main(["parse", "/dev/zero"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["etf-pipeline: error: /dev/zero: not a regular file"]
+
+
+def test_parse_text_output_names_each_skipped_position(tmp_path, capsys):
+    """The constructed document of test_nport_parse (position 6: <valUSD>12,5</valUSD>):
+    the text output says "position 6: <reason>" (before: "position position: reason")."""
+    from etf_assets_tests.test_nport_parse import INLINE
+
+    path = tmp_path / "inline.xml"
+    path.write_bytes(INLINE)
+    assert main(["parse", str(path)]) == 0
+    lines = [ln.strip() for ln in capsys.readouterr().out.splitlines()]
+    assert "skipped                1".strip() in lines
+    assert any(ln.startswith("position 6: ") and "valUSD" in ln for ln in lines), lines

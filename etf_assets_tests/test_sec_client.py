@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import struct
 import subprocess
 import sys
 import time
@@ -83,6 +84,33 @@ def test_four_processes_share_one_budget(fake_edgar, tmp_path):
     assert len(records) >= 35  # the budget was actually used (~40 at 8/s over 5 s)
     assert fake_edgar.served(429) == []
     assert FakeEdgar.max_per_window(records) <= 10
+
+
+def test_data_dirs_of_one_machine_share_the_default_budget(fake_edgar, tmp_path):
+    """3 processes with different ETF_DATA_DIRs and no ETF_RATE_LIMIT_URL (before: one
+    budget per data dir, 12 requests in a second, 429s): the default budget file is the
+    machine's (in the temp dir), so no 1-s window goes over 10 and nothing draws a 429.
+    A NaN left in the shared state by an older version does not disable the limiter."""
+    env = {k: v for k, v in os.environ.items() if k != "ETF_RATE_LIMIT_URL"}
+    env["TMPDIR"] = str(tmp_path)  # this test's "machine"
+    state = tmp_path / "etf-pipeline-sec-budget.state"
+    state.write_bytes(struct.pack("<dd", float("nan"), float("nan")))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _HAMMER, USER_AGENT, fake_edgar.url, "",
+             str(tmp_path / f"cache{i}"), "3"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**env, "ETF_DATA_DIR": str(tmp_path / f"data{i}"),
+                 "SEC_RATE_LIMIT_PAUSE_SECONDS": "1"})
+        for i in range(3)
+    ]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [o[1][-2000:] for o in outs]
+    records = fake_edgar.served()
+    assert len(records) >= 20
+    assert fake_edgar.served(429) == []
+    assert FakeEdgar.max_per_window(records) <= 10
+    assert not any((tmp_path / f"data{i}" / "sec-rate-limit.state").exists() for i in range(3))
 
 
 def test_retries_5xx_and_timeouts_then_succeeds(tmp_path):

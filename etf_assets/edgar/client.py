@@ -54,6 +54,8 @@ class SecNotFound(SecHttpError):
 def validate_user_agent(user_agent: str | None) -> str:
     """Return the User-Agent or raise SecConfigError naming SEC_USER_AGENT."""
     ua = (user_agent or "").strip()
+    if ua and not ua.isascii():  # an HTTP header is ASCII: it could never be sent
+        raise SecConfigError(f"{settings.USER_AGENT_VAR}={ua!r}: use ASCII characters only")
     if not _USER_AGENT_RE.match(ua):
         shown = f" (got {ua!r})" if ua else ""
         raise SecConfigError(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import math
 import os
 import struct
 import time
@@ -92,13 +93,25 @@ class FileRateLimiter(_SpacingLimiter):
 
     def _locked(self):
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            if os.fstat(fd).st_uid == os.getuid():
+                # The default file is one per machine: other users' processes share it.
+                os.fchmod(fd, 0o666)
+        except OSError:
+            pass
         fcntl.flock(fd, fcntl.LOCK_EX)
         return fd
 
     @staticmethod
     def _read(fd: int) -> tuple[float, float]:
         raw = os.pread(fd, _STATE.size, 0)
-        return _STATE.unpack(raw) if len(raw) == _STATE.size else (0.0, 0.0)
+        if len(raw) != _STATE.size:
+            return 0.0, 0.0
+        next_slot, paused = _STATE.unpack(raw)
+        # A NaN written by an older version (SEC_REQUESTS_PER_SECOND=nan) would disable
+        # every comparison, and so the limiter: start afresh instead.
+        return (next_slot if math.isfinite(next_slot) else 0.0,
+                paused if math.isfinite(paused) else 0.0)
 
     @staticmethod
     def _release(fd: int) -> None:
@@ -183,6 +196,25 @@ class RedisRateLimiter(_SpacingLimiter):
     def paused_until(self) -> float:
         raw = self._redis.get(self._keys[1])
         return float(raw) if raw else 0.0
+
+
+def check_rate_limit_url(url: str) -> str | None:
+    """Why the budget's location cannot be used (None: it can), without writing to it."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        import redis
+
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
+        except Exception as exc:  # noqa: BLE001 - any reason: bad URL, refused, auth
+            return f"cannot reach Redis ({type(exc).__name__}: {str(exc).splitlines()[0][:160]})"
+        return None
+    path = Path(url.removeprefix("file://"))
+    if path.exists():
+        return None if os.access(path, os.R_OK | os.W_OK) else "the state file is not writable"
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is None or not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot create the state file ({parent} is not writable)"
+    return None
 
 
 def make_rate_limiter(url: str, rate: float) -> RateLimiter:

@@ -1028,17 +1028,21 @@ def parse_nport(data: bytes) -> ParsedNport:
 # --------------------------------------------------------------------------- summary
 
 
-def summarize(parsed: ParsedNport) -> dict[str, Any]:
-    """JSON-ready overview (Decimals as exact strings, dates as ISO strings) for the CLI."""
+def summarize(parsed: ParsedNport | NportStream) -> dict[str, Any]:
+    """JSON-ready overview (Decimals as exact strings, dates as ISO strings) for the CLI.
+    Given a stream (`iter_nport` over a file), it reads the document once in flat memory."""
     header = parsed.header
+    holdings = parsed.holdings if isinstance(parsed, ParsedNport) else parsed
     by_kind = dict.fromkeys(DERIVATIVE_KINDS, 0)
     non_derivative = 0
     missing_value = 0
+    n_parsed = 0
     total = Decimal(0)
     # The default 28-digit context could round a large sum of 8-decimal values.
     with localcontext() as ctx:
         ctx.prec = 80
-        for holding in parsed.holdings:
+        for holding in holdings:
+            n_parsed += 1
             if holding.derivative is None:
                 non_derivative += 1
             else:
@@ -1067,7 +1071,7 @@ def summarize(parsed: ParsedNport) -> dict[str, Any]:
         "total_assets": num(header.tot_assets),
         "class_ids": list(header.class_ids),
         "positions": parsed.positions,
-        "parsed": len(parsed.holdings),
+        "parsed": n_parsed,
         "holdings": non_derivative,
         "derivatives": sum(by_kind.values()),
         "derivatives_by_kind": by_kind,
