@@ -135,8 +135,11 @@ def retry_policy() -> dict:
 def writable_problem(path: Path) -> str | None:
     """Why `path` (a directory, or a file to create) cannot be written; None if it can."""
     target = path if path.exists() else next((p for p in path.parents if p.exists()), None)
-    if target is None or not os.access(target, os.W_OK | os.X_OK if target.is_dir()
-                                       else os.W_OK):
+    if target is None:
+        return "no existing parent directory"
+    if target != path and not target.is_dir():
+        return f"{target} is a file, not a directory"
+    if not os.access(target, os.W_OK | os.X_OK if target.is_dir() else os.W_OK):
         return f"{target} is not writable"
     return None
 
@@ -175,6 +178,8 @@ def edgar_pin() -> dict | None:
     try:
         pin = json.loads(path.read_text())
     except FileNotFoundError:
+        return None
+    except NotADirectoryError:  # the data dir itself is unusable: validate_paths says so
         return None
     except (OSError, ValueError) as exc:
         raise SettingsError(f"{path} is unreadable ({exc}): fix or delete it") from exc

@@ -202,15 +202,25 @@ def test_bad_settings_exit_2_with_one_line_before_anything_is_written(var, value
         assert main(["ui"]) == 2
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only directory")
-def test_read_only_data_dir_exits_2_naming_it(tmp_path, monkeypatch, capsys, sec_env):
+def test_unwritable_data_dir_exits_2_naming_it(tmp_path, monkeypatch, capsys, sec_env):
+    """A data dir below a file (any user), and below a read-only directory (non-root
+    users only: root may write anywhere): exit 2, one line, nothing written."""
     with start_fake(generated_trusts=1, real_tickers=False, real_filings=False) as edgar:
         sec_env(edgar)
-        locked = tmp_path / "locked"
-        locked.mkdir(mode=0o555)
-        monkeypatch.setenv("ETF_DATA_DIR", str(locked / "data"))
+        blocker = tmp_path / "a-file"
+        blocker.write_text("")
+        monkeypatch.setenv("ETF_DATA_DIR", str(blocker / "data"))
+        monkeypatch.delenv("DAGSTER_HOME")
         assert main(["run-all"]) == 2
-        assert "ETF_DATA_DIR" in capsys.readouterr().err
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "ETF_DATA_DIR" in err[0] and "not a directory" in err[0]
+        if os.geteuid() != 0:
+            locked = tmp_path / "locked"
+            locked.mkdir(mode=0o555)
+            monkeypatch.setenv("ETF_DATA_DIR", str(locked / "data"))
+            assert main(["run-all"]) == 2
+            assert "ETF_DATA_DIR" in capsys.readouterr().err
+        assert edgar.served() == []
 
 
 def test_parse_streams_large_documents_and_refuses_devices(tmp_path, capsys):
