@@ -229,3 +229,30 @@ def test_annual_flows_load_check_and_keep_amendments(edgar):
     checked = run_checks(instance)
     assert checked.success and edgar.served() == []
     assert check_results(checked)[("net_sales_arithmetic", None)]
+
+
+def test_spy_submissions_name_its_notices_under_the_trust_cik():
+    """SPY's submissions (CIK 0000884394, trimmed to 40 filings): three 24F-2NTs under
+    the '33 Act file number 033-46080, FYEs 2023-2025-09-30. Default depth picks the
+    newest (0001410368-25-038164); since 2023-01-01 all three; the XSL path names the
+    raw primary_doc.xml."""
+    import json
+
+    from etf_assets.edgar.submissions import parse_submissions, raw_document_name
+    from etf_assets.flows.assets import candidates
+
+    doc = json.loads(fixture_path(
+        "submissions/CIK0000884394_SPY_submissions_recent40_trimmed.json").read_bytes())
+    filings = parse_submissions(doc)
+    assert [f.accession_number for f in candidates(filings, {}, None)] == [
+        "0001410368-25-038164"]
+    since = candidates(filings, {}, date(2023, 1, 1))
+    assert [(f.accession_number, f.report_date) for f in since] == [
+        ("0001410368-25-038164", date(2025, 9, 30)),
+        ("0001752724-24-281726", date(2024, 9, 30)),
+        ("0001752724-23-279160", date(2023, 9, 30))]
+    assert {raw_document_name(f.primary_document) for f in since} == {"primary_doc.xml"}
+    assert {f.cik for f in since} == {"0000884394"}
+    cols = doc["filings"]["recent"]
+    assert {cols["fileNumber"][i] for i, form in enumerate(cols["form"])
+            if form == "24F-2NT"} == {"033-46080"}
