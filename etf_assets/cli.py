@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 
 from etf_assets import settings
-from etf_assets.partitions import TRUSTS_PER_RUN
+from etf_assets.partitions import TRUSTS_PER_RUN, run_materializations
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -49,19 +49,8 @@ def _failed_trusts(result) -> dict[str, str]:
     return out
 
 
-def _materializations(result) -> dict[tuple[str, str], dict]:
-    """(asset key, partition) -> metadata of every materialization in a run."""
-    out = {}
-    for event in result.all_events:
-        if event.is_step_materialization:
-            m = event.step_materialization_data.materialization
-            out[(m.asset_key.to_user_string(), m.partition)] = {
-                k: v.value for k, v in m.metadata.items()}
-    return out
-
-
 def _metadata(result, key: str, partition: str | None) -> dict:
-    return _materializations(result).get((key, partition), {})
+    return run_materializations(result).get((key, partition), {})
 
 
 def _trust_line(cik: str, groups: tuple[str, ...], mats: dict) -> str:
@@ -146,17 +135,12 @@ def run_all(limit: int | None) -> int:
 
     from etf_assets.definitions import defs
     from etf_assets.edgar.client import SecClient
-    from etf_assets.edgar.submissions import parse_submissions
     from etf_assets.freshness.runs import TRIGGER_TAG, partition_tags, plan_batches
-    from etf_assets.freshness.stale import (
-        assets_for,
-        observations_from_submissions,
-        read_states,
-        stale_groups,
-    )
+    from etf_assets.freshness.sensors import observe_submissions
+    from etf_assets.freshness.stale import assets_for, read_states, stale_groups
     from etf_assets.partitions import CIK_PARTITIONS_NAME
     from etf_assets.warehouse.engine import make_engine
-    from etf_assets.warehouse.freshness import read_latest, record_observations
+    from etf_assets.warehouse.freshness import read_latest
 
     started = time.monotonic()
     engine = make_engine()  # step 0: tables exist (idempotent)
@@ -205,7 +189,7 @@ def run_all(limit: int | None) -> int:
                 tags={**tags, **partition_tags(batch.ciks), "etf/reason": batch.reason()},
                 run_config=_quiet_run_config(), raise_on_error=False)
             cache.clear_disposable()  # the seed's cache cleanup (archives are kept)
-            mats, errors = _materializations(res), _failed_trusts(res)
+            mats, errors = run_materializations(res), _failed_trusts(res)
             elapsed = time.monotonic() - t0
             for cik in batch.ciks:
                 done += 1
@@ -223,10 +207,7 @@ def run_all(limit: int | None) -> int:
     for cik in ciks:
         try:  # check SEC: the trust's submissions (one request), unless never loaded
             if not states[cik].never_loaded:
-                filings = parse_submissions(client.submissions(cik), cik)
-                with engine.begin() as conn:
-                    record_observations(conn, observations_from_submissions(filings),
-                                        "submissions")
+                observe_submissions(client, engine, cik)
             with engine.connect() as conn:
                 stale = stale_groups(states[cik], read_latest(conn, [cik]).get(cik))
         except Exception as exc:  # noqa: BLE001 - one trust's trouble never ends the run

@@ -70,6 +70,18 @@ def partition_materialization(key: AssetKey, partition: str, data_version: str,
     )
 
 
+def run_materializations(result) -> dict[tuple[str, str | None], dict]:
+    """(asset key, partition) -> metadata of every materialization a finished run
+    (`execute_in_process` result) recorded: what run-all prints and tests assert on."""
+    out = {}
+    for event in result.all_events:
+        if event.is_step_materialization:
+            m = event.step_materialization_data.materialization
+            out[(m.asset_key.to_user_string(), m.partition)] = {
+                k: v.value for k, v in m.metadata.items()}
+    return out
+
+
 def latest_materializations(instance: DagsterInstance, key: AssetKey,
                             partitions: Iterable[str]
                             ) -> dict[str, AssetCheckEvaluationTargetMaterializationData]:

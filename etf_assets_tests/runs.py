@@ -9,6 +9,7 @@ from dagster import AssetKey, DagsterInstance
 from etf_assets.definitions import defs
 from etf_assets.freshness.runs import partition_tags
 from etf_assets.freshness.stale import TRUST_ASSETS
+from etf_assets.partitions import run_materializations as materializations
 
 
 def run_universe(instance: DagsterInstance):
@@ -33,17 +34,6 @@ def run_checks(instance: DagsterInstance, cik: str | None = None):
     return defs.resolve_job_def("check_data_quality").execute_in_process(
         instance=instance, tags=partition_tags([cik]) if cik else None,
         raise_on_error=False)
-
-
-def materializations(result) -> dict[tuple[str, str | None], dict]:
-    """(asset key, partition) -> metadata of every materialization of the run."""
-    out = {}
-    for event in result.all_events:
-        if event.is_step_materialization:
-            m = event.step_materialization_data.materialization
-            out[(m.asset_key.to_user_string(), m.partition)] = {
-                k: v.value for k, v in m.metadata.items()}
-    return out
 
 
 def metadata(result, key: str, partition: str | None = None) -> dict:

@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Protocol
 
+from etf_assets.settings import writable_problem
+
 log = logging.getLogger(__name__)
 
 _STATE = struct.Struct("<dd")  # next free slot, paused-until (unix seconds)
@@ -208,13 +210,7 @@ def check_rate_limit_url(url: str) -> str | None:
         except Exception as exc:  # noqa: BLE001 - any reason: bad URL, refused, auth
             return f"cannot reach Redis ({type(exc).__name__}: {str(exc).splitlines()[0][:160]})"
         return None
-    path = Path(url.removeprefix("file://"))
-    if path.exists():
-        return None if os.access(path, os.R_OK | os.W_OK) else "the state file is not writable"
-    parent = next((p for p in path.parents if p.exists()), None)
-    if parent is None or not os.access(parent, os.W_OK | os.X_OK):
-        return f"cannot create the state file ({parent} is not writable)"
-    return None
+    return writable_problem(Path(url.removeprefix("file://")))
 
 
 def make_rate_limiter(url: str, rate: float) -> RateLimiter:

@@ -170,6 +170,14 @@ def _paused(client: SecClient, context: SensorEvaluationContext) -> bool:
     return False
 
 
+def observe_submissions(client: SecClient, engine: Engine, cik: str) -> None:
+    """What EDGAR shows for one trust now (its submissions JSON, one request) into
+    `sec_latest_filing`: gap repair and run-all check a loaded trust this way."""
+    filings = parse_submissions(client.submissions(cik), cik)
+    with engine.begin() as conn:
+        record_observations(conn, observations_from_submissions(filings), "submissions")
+
+
 def evaluate_gap_repair(instance: DagsterInstance, client: SecClient, engine: Engine,
                         position: int, per_tick: int = GAP_REPAIR_PER_TICK,
                         now: float | None = None) -> tuple[list[RunRequest], int]:
@@ -184,11 +192,9 @@ def evaluate_gap_repair(instance: DagsterInstance, client: SecClient, engine: En
         if states[cik].never_loaded:
             continue  # stale anyway: sec_filings_sensor asks for its first load
         try:
-            filings = parse_submissions(client.submissions(cik), cik)
+            observe_submissions(client, engine, cik)
         except SecHttpError:
             continue
-        with engine.begin() as conn:
-            record_observations(conn, observations_from_submissions(filings), "submissions")
     requests, _ = plan_runs(instance, engine, order, batch, now)
     return requests, (start + len(batch)) % len(partitions)
 
