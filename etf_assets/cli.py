@@ -57,8 +57,12 @@ def _trust_line(cik: str, groups: tuple[str, ...], mats: dict) -> str:
     cm = mats.get(("etf_classification", cik), {})
     parts = []
     if "ncen" in groups:
-        parts.append(f"N-CEN {cm['ncen_accession']}, {cm.get('etf_series')} ETF series"
-                     if cm.get("ncen_accession") else "no N-CEN (ticker shape kept)")
+        if not cm.get("ncen_accession"):
+            parts.append("no N-CEN (earlier decision kept)")
+        elif cm.get("registrant_type") == "S-6":
+            parts.append(f"N-CEN {cm['ncen_accession']}, a unit investment trust (S-6)")
+        else:
+            parts.append(f"N-CEN {cm['ncen_accession']}, {cm.get('etf_series')} ETF series")
     nm = mats.get(("holdings", cik), {})
     if "nport" in groups:
         parts.append(f"N-PORT {nm.get('filings_loaded', 0)} filing(s), "
@@ -149,7 +153,7 @@ def run_all(limit: int | None) -> int:
     instance = _open_instance(home)
     tags = {TRIGGER_TAG: "run-all"}
 
-    print("[1/2] Discovering the ETF universe (company_tickers_mf.json) ...", flush=True)
+    print("[1/2] Discovering the ETF universe (SEC ticker files) ...", flush=True)
     result = defs.resolve_job_def("refresh_universe").execute_in_process(
         instance=instance, tags=tags, run_config=_quiet_run_config(), raise_on_error=False)
     if not result.success:

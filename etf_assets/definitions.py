@@ -7,7 +7,12 @@ from etf_assets.freshness.sensors import gap_repair_sensor, sec_filings_sensor
 from etf_assets.jobs import check_data_quality_job, refresh_trusts_job, refresh_universe_job
 from etf_assets.trust_filings import trust_filings
 from etf_assets.universe.assets import etf_universe
-from etf_assets.universe.checks import etf_series_belong_to_their_trust, etfs_found
+from etf_assets.universe.checks import (
+    etf_series_belong_to_their_trust,
+    etfs_found,
+    no_ticker_current_for_two_classes,
+    one_current_ticker_per_etf_class,
+)
 from etf_assets.universe.sensors import daily_universe_refresh
 from etf_assets.warehouse.engine import WarehouseResource
 
@@ -17,7 +22,8 @@ RESOURCES = {"sec": SecClientResource(), "warehouse": WarehouseResource()}
 
 defs = Definitions(
     assets=[etf_universe, trust_filings],
-    asset_checks=[etfs_found, etf_series_belong_to_their_trust],
+    asset_checks=[etfs_found, etf_series_belong_to_their_trust,
+                  one_current_ticker_per_etf_class, no_ticker_current_for_two_classes],
     jobs=[refresh_universe_job, refresh_trusts_job, check_data_quality_job],
     schedules=[daily_universe_refresh],
     sensors=[sec_filings_sensor, gap_repair_sensor],

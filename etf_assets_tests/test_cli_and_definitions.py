@@ -57,12 +57,15 @@ def test_run_all_limit_processes_first_trusts_and_runs_show_in_instance(capsys, 
         # 24F-2NT slices share one view of it; tests disable the 60 s cache), the N-CEN .txt,
         # one NPORT-P per ETF series (2), plus trust 103's mutual-fund series, whose
         # document is read to learn its series (then skipped as not an ETF), and the
-        # newest 24F-2NT.
+        # newest 24F-2NT. Discovery asks about the 4 listed candidates of the exchange
+        # ticker file once each (SPY, DIA, GLD, NTRS), then SPY's N-CEN .txt and DIA's
+        # NPORT-P (it has no N-CEN).
         paths = [r.path for r in edgar.served()]
         assert paths.count("/files/company_tickers_mf.json") == 1
-        assert sum(p.startswith("/submissions/") for p in paths) == 3
-        assert sum(p.endswith(".txt") for p in paths) == 3
-        assert sum(p.endswith("/primary_doc.xml") for p in paths) == 7 + 3
+        assert paths.count("/files/company_tickers_exchange.json") == 1
+        assert sum(p.startswith("/submissions/") for p in paths) == 3 + 4
+        assert sum(p.endswith(".txt") for p in paths) == 3 + 1
+        assert sum(p.endswith("/primary_doc.xml") for p in paths) == 7 + 3 + 1
         assert "150 holding rows" in out  # 3 trusts x 2 series x 25 positions
         assert "24F-2NT 1 notice(s), 1 block(s)" in out  # trust 101: one trust-level block
         instance.dispose()

@@ -51,15 +51,21 @@ def test_universe_from_real_ticker_file_and_ab_active_ncen(sec_env):
         result = run_universe(instance)
         md = metadata(result, "etf_universe")
         assert md["classes_read"] == len(raw["data"]) == 28_553
-        assert md["trusts"] == len({r[0] for r in raw["data"]})
+        # + SPY and DIA: UIT ETFs found in the exchange ticker file
+        assert md["trusts"] == len({r[0] for r in raw["data"]}) + 2
+        assert md["listed_uit_etfs"] == ["DIA", "SPY"]
         assert md["etf_classes_ticker_shape"] == expected_candidates
         assert md["etf_classes_ncen"] == 0
-        assert md["sec_requests_other"] == 1  # one request for the whole universe
+        # the two ticker files (the exchange file's candidates: SPY, DIA, GLD, NTRS are
+        # asked about by their submissions, SPY's N-CEN and DIA's NPORT-P)
+        assert md["sec_requests_other"] == 2
         partitions = instance.get_dynamic_partitions(CIK_PARTITIONS_NAME)
         assert AB_ACTIVE in partitions and "0001432353" in partitions  # Global X (DAX)
         assert md["partitions_added"] == len(partitions)
         assert check_results(result) == {("etfs_found", None): True,
-                                         ("etf_series_belong_to_their_trust", None): True}
+                                         ("etf_series_belong_to_their_trust", None): True,
+                                         ("one_current_ticker_per_etf_class", None): True,
+                                         ("no_ticker_current_for_two_classes", None): True}
 
         result = run_trusts(instance, AB_ACTIVE, ["etf_classification"])
         cmd = metadata(result, "etf_classification", AB_ACTIVE)
@@ -86,7 +92,7 @@ def test_universe_from_real_ticker_file_and_ab_active_ncen(sec_env):
             assert conn.execute(select(func.count()).select_from(etf).where(
                 etf.c.class_id == "C000024954", etf.c.is_etf.is_(True))).scalar_one() == 0
             assert conn.execute(select(func.count()).select_from(share_class)
-                                ).scalar_one() == 28_553
+                                ).scalar_one() == 28_553 + 2
 
         # The universe refreshed again: no duplicates, the N-CEN decision is kept.
         result = run_universe(instance)
@@ -94,7 +100,7 @@ def test_universe_from_real_ticker_file_and_ab_active_ncen(sec_env):
         assert metadata(result, "etf_universe")["etf_classes_ncen"] == len(ab)
         with engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(share_class)
-                                ).scalar_one() == 28_553
+                                ).scalar_one() == 28_553 + 2
             assert conn.execute(select(func.count()).select_from(etf).where(
                 etf.c.cik == AB_ACTIVE, etf.c.decision_source == "ncen")).scalar_one() == len(ab)
 

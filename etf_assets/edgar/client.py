@@ -262,6 +262,11 @@ class SecClient:
     def company_tickers_mf(self) -> bytes:
         return self.get(self.www("/files/company_tickers_mf.json"))
 
+    def company_tickers_exchange(self) -> bytes:
+        """Every exchange-listed ticker SEC knows (cik, name, ticker, exchange): the only
+        SEC list that has unit-investment-trust ETFs and grantor trusts."""
+        return self.get(self.www("/files/company_tickers_exchange.json"))
+
     def submissions(self, cik: str | int) -> dict[str, Any]:
         return self._submissions_json(self.data(f"/submissions/CIK{int(cik):010d}.json"))
 

@@ -22,13 +22,14 @@ from etf_assets.nport.checks import (
     SEVERITY,
     check_results,
 )
+from etf_assets.nport.parse import FORMS as NPORT_FORMS
 from etf_assets.nport.parse import NportParseError, iter_nport
 from etf_assets.universe.assets import ETF_CLASSIFICATION
 from etf_assets.nport.load import load_nport
 from etf_assets.warehouse.tables import filing, nport_monthly_flow, nport_report
-from etf_assets.warehouse.universe import etf_series_ids
+from etf_assets.nport.rows import series_key_for
+from etf_assets.warehouse.universe import etf_series_ids, mark_series_final
 
-NPORT_FORMS = ("NPORT-P", "NPORT-P/A")
 # Default depth: the newest report of every ETF series. Series of one trust can have
 # different fiscal years (and so different public quarter-ends); look this far back
 # from the trust's newest report before calling a series absent.
@@ -80,14 +81,14 @@ class TrustNportResult:
         }
 
 
-def _loaded_accessions(engine: Engine, cik: str) -> dict[str, tuple[Optional[str], date]]:
-    """Accessions of this trust already in the warehouse -> (series_id, report date).
+def _loaded_accessions(engine: Engine, cik: str) -> dict[str, tuple[str, date]]:
+    """Accessions of this trust already in the warehouse -> (series key, report date).
 
     Every NPORT-P has Part B's monthly flows (required by the schema); a report without
     them was loaded before they were parsed and is loaded again (from the cache)."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(filing.c.accession_number, nport_report.c.series_id,
+            select(filing.c.accession_number, nport_report.c.series_key,
                    nport_report.c.report_date)
             .join(nport_report, nport_report.c.accession_number == filing.c.accession_number)
             .where(filing.c.cik == cik, filing.c.form.in_(NPORT_FORMS))
@@ -95,7 +96,7 @@ def _loaded_accessions(engine: Engine, cik: str) -> dict[str, tuple[Optional[str
                 nport_monthly_flow.c.accession_number == nport_report.c.accession_number,
                 nport_monthly_flow.c.series_key == nport_report.c.series_key))
         )
-        return {r.accession_number: (r.series_id, r.report_date) for r in rows}
+        return {r.accession_number: (r.series_key, r.report_date) for r in rows}
 
 
 def _candidates(filings: list[FilingRef], since: Optional[date]) -> list[FilingRef]:
@@ -145,9 +146,8 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
         if since is None and not is_late and etf_series <= covered.keys():
             continue  # every ETF series has its newest report: fetch nothing more
         if ref.accession_number in loaded:
-            series_id, report = loaded[ref.accession_number]
-            if series_id:
-                covered.setdefault(series_id, report)
+            key, report = loaded[ref.accession_number]
+            covered.setdefault(key, report)
             result.newest = max(filter(None, [result.newest, (report, ref.accession_number)]))
             result.skip("already loaded")
             continue
@@ -163,7 +163,7 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
             result.failed[ref.accession_number] = str(exc)
             log.error("N-PORT %s failed to parse: %s", ref.accession_number, exc)
             continue
-        sid = header.series_id
+        sid = series_key_for(header, cik)  # a UIT (SPY, DIA) has no series id
         if sid not in etf_series:
             result.skip("not an ETF series")
             continue
@@ -179,6 +179,8 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
                                            raw_document_name(ref.primary_document)),
                     sha256=hashlib.sha256(doc).hexdigest(),
                 )
+                if header.is_final_filing:  # the fund is liquidating: keep it, mark it
+                    mark_series_final(conn, cik, sid, ref.accession_number, ref.filing_date)
                 skipped = conn.execute(select(nport_report.c.skipped).where(
                     nport_report.c.accession_number == ref.accession_number)).scalars().all()
         except NportParseError as exc:  # the transaction rolled back: nothing half-loaded

@@ -67,6 +67,9 @@ _DERIV_ELEMENTS: dict[str, str] = {
 DERIVATIVE_KINDS: tuple[str, ...] = ("future", "forward", "swap", "option", "other")
 
 
+FORMS = ("NPORT-P", "NPORT-P/A")
+
+
 class NportParseError(ValueError):
     """The document is not a parseable N-PORT submission (fatal for the whole document)."""
 

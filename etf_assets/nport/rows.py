@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from etf_assets.nport.parse import Derivative, Holding, NportHeader, NportStream, SwapLeg
+from etf_assets.universe.listed import uit_key
 from etf_assets.warehouse.tables import (
     NPORT_TABLES,
     derivative,
@@ -54,7 +55,7 @@ def _cik10(cik: str | int) -> str:
 
 def series_key_for(header: NportHeader, cik: str | int) -> str:
     """The series id, or ``CIK`` + the 10-digit filer CIK when the filing has none."""
-    return header.series_id or f"CIK{_cik10(cik)}"
+    return header.series_id or uit_key(_cik10(cik))
 
 
 def to_json(value: Any) -> Any:

@@ -25,17 +25,21 @@ from etf_assets.edgar.sgml import parse_submission
 from etf_assets.edgar.submissions import fetch_filings, latest, raw_document_name
 from etf_assets.form_slice import FormSlice, LoadOptions, TrustLoad
 from etf_assets.partitions import CIK_PARTITIONS_NAME
-from etf_assets.universe.parse import parse_company_tickers_mf, parse_ncen
+from etf_assets.universe.discover import decide_candidates
+from etf_assets.universe.listed import fund_like_candidates, parse_listed
+from etf_assets.universe.parse import NCEN_FORMS, parse_company_tickers_mf, parse_ncen
 from etf_assets.warehouse.engine import WarehouseResource
 from etf_assets.warehouse.load import log_processing, record_filing
 from etf_assets.warehouse.universe import (
     apply_ncen,
+    decided_listed,
     etf_ciks,
     etf_counts_by_source,
+    listed_kinds,
+    load_listed,
     load_universe,
 )
 
-NCEN_FORMS = ("N-CEN", "N-CEN/A")
 ETF_CLASSIFICATION = AssetKey("etf_classification")
 
 
@@ -44,20 +48,42 @@ def etf_universe(
     context: AssetExecutionContext, sec: SecClientResource, warehouse: WarehouseResource
 ) -> MaterializeResult:
     """Every fund class SEC lists (company_tickers_mf.json) into trust/series/share_class;
-    ETF candidates by ticker shape into `etf`; one dynamic partition per ETF trust."""
+    ETF candidates by ticker shape into `etf`; exchange-listed funds missing from that
+    file (company_tickers_exchange.json: UIT ETFs such as SPY, grantor trusts such as
+    GLD) decided from their own filings into `listed_security`, UIT ETFs into `etf`;
+    ticker history; one dynamic partition per ETF trust."""
     client = sec.get_client()
     classes = parse_company_tickers_mf(client.company_tickers_mf())
+    listed = parse_listed(client.company_tickers_exchange())
+    candidates = fund_like_candidates(listed, {c.cik for c in classes})
+    engine = warehouse.get_engine()
+    with engine.connect() as conn:
+        known = decided_listed(conn)
+    new = [e for e in candidates if (e.cik, e.ticker) not in known]
+    if new:
+        context.log.info("%d listed candidates to decide (%d known)", len(new), len(known))
+    found = decide_candidates(new, client)
+    decision = {key: d for key, (d, _exchange) in known.items()}
+    decision.update({(e.cik, e.ticker): d for e, d in found.decided})
+    uits: dict[str, tuple] = {}
+    for e in candidates:  # one pseudo class per UIT trust: its first listed ticker
+        d = decision.get((e.cik, e.ticker))
+        if d is not None and d.is_etf:
+            uits.setdefault(e.cik, (e, d))
     now = datetime.now()
-    with warehouse.get_engine().begin() as conn:
-        stats = load_universe(conn, classes, now)
+    with engine.begin() as conn:
+        stats = load_universe(conn, classes, now, list(uits.values()))
+        load_listed(conn, found.decided, listed, now)
         ciks = etf_ciks(conn)
         by_source = etf_counts_by_source(conn)
+        kinds = listed_kinds(conn)
     existing = set(context.instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
     added = [c for c in ciks if c not in existing]
     if added:
         context.instance.add_dynamic_partitions(CIK_PARTITIONS_NAME, added)
-    context.log.info("%d classes, %d trusts, %d ETF trusts (%d new partitions)",
-                     stats.classes_read, stats.trusts, len(ciks), len(added))
+    context.log.info("%d classes, %d trusts, %d ETF trusts (%d new partitions), "
+                     "%d listed UIT ETFs", stats.classes_read, stats.trusts, len(ciks),
+                     len(added), len(uits))
     return MaterializeResult(metadata={
         "classes_read": stats.classes_read,
         "trusts": stats.trusts,
@@ -66,6 +92,11 @@ def etf_universe(
         "etf_classes_by_source": MetadataValue.json(by_source),
         "etf_classes_ncen": by_source.get("ncen", 0),
         "etf_classes_ticker_shape": by_source.get("ticker_shape", 0),
+        "listed_uit_etfs": MetadataValue.json(sorted(e.ticker for e, _ in uits.values())),
+        "listed_candidates": len(candidates),
+        "listed_decided_now": len(found.decided),
+        "listed_undecided": MetadataValue.json(found.failed),
+        "listed_by_kind": MetadataValue.json(kinds),
         "partitions_added": len(added),
         "deactivated": MetadataValue.json(dict(stats.deactivated)),
         **client.stats.as_metadata(),
@@ -109,6 +140,8 @@ def classify_trust(cik: str, client: SecClient, engine: Engine, log) -> dict:
         "ncen_filing_date": ncen.filing_date.isoformat(),
         "latest_filing_date_seen": ncen.filing_date.isoformat(),
         "trust_name": sub.company_name,
+        "registrant_type": report.registrant_type,
+        "last_filing": report.last_filing,
         "series_in_ncen": stats.series_in_ncen,
         "etf_series": stats.etf_series,
         "non_etf_series": stats.non_etf_series,

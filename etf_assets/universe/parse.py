@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 ETF_FUND_TYPE = "Exchange-Traded Fund"
+NCEN_FORMS = ("N-CEN", "N-CEN/A")
 _MUTUAL_FUND_TICKER = re.compile(r"^[A-Z]{4}X$")
 
 
@@ -67,9 +68,12 @@ class NcenSeries:
         return ETF_FUND_TYPE in self.fund_types or bool(self.exchanges)
 
 
-@dataclass(frozen=True)
+@dataclass
 class NcenReport:
     series: dict[str, NcenSeries] = field(default_factory=dict)
+    # item B.6: N-1A open-end, N-2 closed-end, S-6 unit investment trust (N-8B-2), ...
+    registrant_type: str | None = None
+    last_filing: bool = False  # item B.5.b: the registrant's last N-CEN (deregistering)
 
 
 class NcenParseError(ValueError):
@@ -85,6 +89,8 @@ def parse_ncen(xml: bytes) -> NcenReport:
     names: dict[str, str | None] = {}
     types: dict[str, list[str]] = {}
     listings: dict[str, list[tuple[str | None, str | None]]] = {}
+    registrant_type: str | None = None
+    last_filing = False
     try:
         ctx = etree.iterparse(io.BytesIO(xml.lstrip()), events=("end",))
         for _, el in ctx:
@@ -106,9 +112,13 @@ def parse_ncen(xml: bytes) -> NcenReport:
                     )
                     names.setdefault(sid, _text(el, "fundName"))
                 el.clear()
+            elif tag == "registrantClassificationType":
+                registrant_type = (el.text or "").strip() or None
+            elif tag == "isRegistrantLastFiling":
+                last_filing = (el.text or "").strip().upper() in ("Y", "TRUE")
     except etree.XMLSyntaxError as exc:
         raise NcenParseError(f"N-CEN is not well-formed XML: {exc}") from exc
-    report = NcenReport()
+    report = NcenReport(registrant_type=registrant_type, last_filing=last_filing)
     for sid in dict.fromkeys([*names, *listings]):
         report.series[sid] = NcenSeries(
             series_id=sid,

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event, text
 
 from etf_assets import settings
 from etf_assets.warehouse.tables import metadata
+from etf_assets.warehouse.upgrade import upgrade_schema
 
 
 def configure_sqlite(engine: Engine) -> Engine:
@@ -75,9 +76,9 @@ def make_engine(url: str | None = None) -> Engine:
         engine = configure_sqlite(create_engine(url, connect_args={"timeout": 60}))
         if path and path != ":memory:":
             with settings.file_lock(Path(path + ".init-lock")):
-                metadata.create_all(engine)
+                _create_and_upgrade(engine)
         else:
-            metadata.create_all(engine)
+            _create_and_upgrade(engine)
         return engine
     if url.startswith(("postgresql://", "postgres://")):
         # SQLAlchemy 2.1 defaults to psycopg 3; we ship psycopg2 (COPY via copy_expert).
@@ -87,7 +88,14 @@ def make_engine(url: str | None = None) -> Engine:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_INIT_LOCK})
         metadata.create_all(conn)
+        upgrade_schema(conn)
     return engine
+
+
+def _create_and_upgrade(engine: Engine) -> None:
+    with engine.begin() as conn:
+        metadata.create_all(conn)
+        upgrade_schema(conn)
 
 
 class WarehouseResource(ConfigurableResource):

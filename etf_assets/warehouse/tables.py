@@ -23,8 +23,21 @@ metadata = MetaData()
 
 CIK = String(10)  # 10-digit, zero padded: the partition key
 ACCESSION = String(20)  # 0001234567-26-000123
+# A series or class id (S000012345, C000012345), or for a unit investment trust without
+# either (SPY, DIA: seriesName "N/A") "CIK" + the 10-digit trust CIK, standing for both
+# its one series and its one pseudo class, so it joins N-PORT's series_key.
+SERIES_KEY = String(16)
 
 # --- the ETF universe ---------------------------------------------------------------
+
+def _inactive_columns() -> list[Column]:
+    """Why and since when a row is inactive (kept forever: history is never deleted)."""
+    return [
+        Column("inactive_since", Date, comment="the date the evidence shows it left"),
+        Column("inactive_evidence", Text, comment="e.g. 'N-CEN 0001234567-26-000001: "
+               "last filing (isRegistrantLastFiling)', 'absent from company_tickers_mf.json'"),
+    ]
+
 
 trust = Table(
     "trust",
@@ -33,33 +46,38 @@ trust = Table(
     Column("name", Text, comment="COMPANY CONFORMED NAME from the latest N-CEN's SGML header"),
     Column("ncen_accession", ACCESSION, comment="N-CEN that last classified this trust"),
     Column("ncen_report_date", Date),
+    Column("registrant_type", String(16), comment="N-CEN item B.6: N-1A (open-end), "
+           "S-6 (unit investment trust on N-8B-2), N-2, ..."),
     Column("first_seen", DateTime, nullable=False),
     Column("last_seen", DateTime, nullable=False),
     Column("active", Boolean, nullable=False),
+    *_inactive_columns(),
 )
 
 series = Table(
     "series",
     metadata,
-    Column("series_id", String(10), primary_key=True),
+    Column("series_id", SERIES_KEY, primary_key=True),
     Column("cik", CIK, nullable=False),
     Column("name", Text, comment="SGML SERIES-NAME"),
     Column("first_seen", DateTime, nullable=False),
     Column("last_seen", DateTime, nullable=False),
     Column("active", Boolean, nullable=False),
+    *_inactive_columns(),
     Index("ix_series_cik", "cik"),
 )
 
 share_class = Table(
     "share_class",
     metadata,
-    Column("class_id", String(10), primary_key=True),
-    Column("series_id", String(10), nullable=False),
+    Column("class_id", SERIES_KEY, primary_key=True),
+    Column("series_id", SERIES_KEY, nullable=False),
     Column("cik", CIK, nullable=False),
     Column("ticker", String(16)),
     Column("first_seen", DateTime, nullable=False),
     Column("last_seen", DateTime, nullable=False),
     Column("active", Boolean, nullable=False),
+    *_inactive_columns(),
     Index("ix_share_class_cik", "cik"),
     Index("ix_share_class_series", "series_id"),
 )
@@ -67,23 +85,82 @@ share_class = Table(
 etf = Table(
     "etf",
     metadata,
-    Column("class_id", String(10), primary_key=True),
+    Column("class_id", SERIES_KEY, primary_key=True),
     Column("ticker", String(16)),
-    Column("series_id", String(10), nullable=False),
+    Column("series_id", SERIES_KEY, nullable=False),
     Column("cik", CIK, nullable=False),
     Column("fund_name", Text, comment="SGML SERIES-NAME of the series"),
     Column("class_name", Text, comment="SGML CLASS-CONTRACT-NAME"),
     Column("issuer_name", Text, comment="the trust's conformed name"),
     Column("exchange", String(16), comment="N-CEN securityExchange/@fundExchange (MIC)"),
     Column("is_etf", Boolean, nullable=False),
-    Column("decision_source", String(16), nullable=False, comment="ncen | ticker_shape"),
-    Column("decided_by_accession", ACCESSION, comment="the N-CEN, when source is ncen"),
+    Column("decision_source", String(16), nullable=False,
+           comment="ncen | ticker_shape | listed_uit"),
+    Column("decided_by_accession", ACCESSION,
+           comment="the N-CEN (or, for a listed UIT without one, the NPORT-P) that decided"),
     Column("first_seen", DateTime, nullable=False),
     Column("last_seen", DateTime, nullable=False),
     Column("active", Boolean, nullable=False),
+    *_inactive_columns(),
     Index("ix_etf_cik", "cik"),
     Index("ix_etf_series", "series_id"),
 )
+
+listed_security = Table(
+    "listed_security",
+    metadata,
+    Column("cik", CIK, primary_key=True),
+    Column("ticker", String(16), primary_key=True),
+    Column("name", Text, comment="as SEC's company_tickers_exchange.json names it"),
+    Column("exchange", String(16), comment="as SEC's file names it (NYSE, Nasdaq, ...)"),
+    Column("kind", String(32), nullable=False, comment="uit_etf | exchange_traded_product | "
+           "closed_end_fund | open_end_fund | other_investment_company | not_a_fund | "
+           "no_submissions (etf_assets/universe/listed.py)"),
+    Column("reason", Text, nullable=False, comment="the evidence, in words"),
+    Column("evidence_accession", ACCESSION, comment="the filing that decided, if any"),
+    Column("decided_at", DateTime, nullable=False),
+    Column("first_seen", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Column("active", Boolean, nullable=False, comment="still in SEC's ticker file"),
+    Index("ix_listed_security_ticker", "ticker"),
+    comment="Exchange-listed entities outside company_tickers_mf.json that look like funds "
+            "(names with ETF/TRUST/FUND/...): what each is, decided once from SEC's filings.",
+)
+
+ticker_observation = Table(
+    "ticker_observation",
+    metadata,
+    Column("class_id", SERIES_KEY, primary_key=True),
+    Column("ticker", String(16), primary_key=True),
+    Column("source", String(40), primary_key=True,
+           comment="company_tickers_mf.json | company_tickers_exchange.json | SGML"),
+    Column("evidence", String(40), primary_key=True,
+           comment="the accession whose SGML header showed the pair, or the file's name"),
+    Column("first_observed", Date, nullable=False),
+    Column("last_observed", Date, nullable=False),
+    Column("cik", CIK, nullable=False),
+    comment="Where and when SEC showed a (class, ticker) pair: the facts ticker_period is "
+            "derived from. A ticker file refresh extends last_observed; a filing's SGML "
+            "header (CLASS-CONTRACT-TICKER-SYMBOL) is one dated observation.",
+)
+
+ticker_period = Table(
+    "ticker_period",
+    metadata,
+    Column("class_id", SERIES_KEY, primary_key=True),
+    Column("valid_from", Date, primary_key=True, comment="first day SEC showed the pair"),
+    Column("ticker", String(16), nullable=False),
+    Column("valid_to", Date, comment="first day SEC showed another ticker for the class; "
+           "NULL while current"),
+    Column("last_observed", Date, nullable=False),
+    Column("first_evidence", String(80), nullable=False, comment="source: accession/refresh"),
+    Column("cik", CIK, nullable=False),
+    Index("ix_ticker_period_ticker", "ticker"),
+    comment="Ticker history per class (seed 002): rebuilt from ticker_observation for the "
+            "classes each refresh or filing touches. A ticker reused by another fund is "
+            "another class's period, never merged.",
+)
+
 
 # --- provenance and bookkeeping -----------------------------------------------------
 
@@ -204,7 +281,6 @@ class ExactDecimal(TypeDecorator):
 
 
 AMOUNT = ExactDecimal()
-SERIES_KEY = String(16)  # S000000000, or CIK0000884394 for a UIT without a series id
 JSON_NULL = JSON(none_as_null=True)  # Python None -> SQL NULL, not the JSON 'null'
 
 nport_report = Table(

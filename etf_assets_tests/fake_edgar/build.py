@@ -236,10 +236,67 @@ def add_real_filings(corpus: Corpus, acc: AccessionCounter) -> None:
     ))
 
 
+SPY_CIK, DIA_CIK, GLD_CIK, NTRS_CIK = 884394, 1041130, 1222333, 73124
+# Rows of SEC's real company_tickers_exchange.json (2024-03) the fake EDGAR serves: two
+# UIT ETFs, a grantor trust, a bank whose name says TRUST, and an operating company.
+LISTED_TICKERS = ("SPY", "DIA", "GLD", "NTRS", "AAPL")
+SPY_NPORT = "0001410368-26-055357"  # SPY's real accession of the 2026-03-31 report
+DIA_NPORT = "0001752724-25-158219"
+
+
+def _html_filing(cik: int, name: str, accession: str, form: str, filed: date,
+                 report: date | None = None) -> FakeFiling:
+    """A filing whose only document is a short HTML page (forms nobody parses here)."""
+    body = (f"<html><body><p>{name}</p><p>{form} filed {filed.isoformat()}</p>"
+            "</body></html>").encode()
+    return FakeFiling(cik=cik, accession=accession, form=form, filing_date=filed,
+                      report_date=report, company_name=name,
+                      acceptance=datetime.combine(filed, time(9, 0)),
+                      documents=[(form, f"d{accession[-6:]}.htm", body)])
+
+
+def add_listed_entities(corpus: Corpus, acc: AccessionCounter) -> None:
+    """Exchange-listed entities missing from company_tickers_mf.json, with the filings
+    that decide what each is: SPY (an S-6 N-CEN, generated; its real trimmed NPORT-P),
+    DIA (no N-CEN: its real NPORT-P under no series and a 485BPOS), GLD (10-K, SIC 6221)
+    and Northern Trust (10-K, SIC 6022: a bank)."""
+    real = json.loads(fixture_path("tickers/company_tickers_exchange_2024-03.json").read_bytes())
+    corpus.tickers_exchange["data"] = [r for r in real["data"] if r[2] in LISTED_TICKERS]
+    spy, dia = "SPDR S&P 500 ETF TRUST", "SPDR DOW JONES INDUSTRIAL AVERAGE ETF TRUST"
+    ncen_report, ncen_filed = date(2025, 12, 31), date(2026, 3, 13)
+    corpus.add(FakeFiling(
+        cik=SPY_CIK, accession=acc.next(2026), form="N-CEN", filing_date=ncen_filed,
+        report_date=ncen_report, company_name=spy,
+        acceptance=datetime.combine(ncen_filed, time(16, 1)),
+        documents=[("N-CEN", "primary_doc.xml", partial(
+            generate_ncen_xml, cik=f"{SPY_CIK:010d}", reg_name=spy, report_date=ncen_report,
+            series=[], registrant_type="S-6"))],
+    ))
+    for cik, name, accession, rel, report, filed in (
+            (SPY_CIK, spy, SPY_NPORT, "nport/0000884394_SPY_NPORT_trimmed.xml",
+             date(2026, 3, 31), date(2026, 5, 28)),
+            (DIA_CIK, dia, DIA_NPORT,
+             "nport/0001041130_0001752724-25-158219_DIA_NPORT-P_2025-04-30.xml",
+             date(2025, 4, 30), date(2025, 6, 26))):
+        corpus.add(FakeFiling(
+            cik=cik, accession=accession, form="NPORT-P", filing_date=filed,
+            report_date=report, company_name=name,
+            acceptance=datetime.combine(filed, time(10, 30)),
+            documents=[("NPORT-P", "primary_doc.xml", fixture_path(rel).read_bytes)]))
+    corpus.add(_html_filing(DIA_CIK, dia, acc.next(2026), "485BPOS", date(2026, 1, 27)))
+    corpus.add(_html_filing(GLD_CIK, "SPDR GOLD TRUST", acc.next(2025), "10-K",
+                            date(2025, 11, 20), date(2025, 9, 30)))
+    corpus.add(_html_filing(NTRS_CIK, "NORTHERN TRUST CORP", acc.next(2026), "10-K",
+                            date(2026, 2, 25), date(2025, 12, 31)))
+    corpus.entities[GLD_CIK] = {"sic": "6221", "entityType": "other"}
+    corpus.entities[NTRS_CIK] = {"sic": "6022", "entityType": "operating"}
+
+
 def build_corpus(*, real_tickers: bool = True, real_filings: bool = True,
                  generated_trusts: int = 5, series_per_trust: int = 2,
                  holdings_per_series: int = 25, derivatives_per_series: int = 2,
-                 seed: int = 42, today: date = date(2026, 11, 20)) -> Corpus:
+                 seed: int = 42, today: date = date(2026, 11, 20),
+                 listed: bool | None = None) -> Corpus:
     if real_tickers:
         tickers = json.loads(fixture_path("tickers/company_tickers_mf_2025-09.json").read_bytes())
     else:
@@ -248,6 +305,8 @@ def build_corpus(*, real_tickers: bool = True, real_filings: bool = True,
     acc = AccessionCounter()
     if real_filings:
         add_real_filings(corpus, acc)
+        if real_tickers if listed is None else listed:
+            add_listed_entities(corpus, acc)
     for i in range(generated_trusts):
         add_generated_trust(corpus, acc, i, series_per_trust=series_per_trust,
                             holdings_per_series=holdings_per_series,

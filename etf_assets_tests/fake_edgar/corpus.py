@@ -97,6 +97,11 @@ class FakeFiling:
 @dataclass
 class Corpus:
     tickers_mf: dict  # company_tickers_mf.json content: {"fields": [...], "data": [...]}
+    # company_tickers_exchange.json: {"fields": [cik, name, ticker, exchange], "data": [...]}
+    tickers_exchange: dict = field(default_factory=lambda: {
+        "fields": ["cik", "name", "ticker", "exchange"], "data": []})
+    # Submissions JSON header fields per CIK (sic, entityType) where not a fund trust's
+    entities: dict[int, dict] = field(default_factory=dict)
     trust_names: dict[int, str] = field(default_factory=dict)
     filings: list[FakeFiling] = field(default_factory=list)
     today: date = date(2026, 11, 20)
@@ -162,6 +167,8 @@ class Corpus:
         return {
             "cik": str(cik),
             "entityType": "other",
+            "sic": "",
+            **self.entities.get(cik, {}),
             "name": self.trust_names.get(cik, f"FUND TRUST {cik}"),
             "tickers": [],
             "exchanges": [],

@@ -791,7 +791,8 @@ def _write_holdings(
 # ------------------------------------------------------------------------------- N-CEN
 
 
-def _filer_info(form: str, reg: dict, *, with_file_number: bool) -> str:
+def _filer_info(form: str, reg: dict, *, with_file_number: bool,
+                company_type: str = "N-1A") -> str:
     """headerData's opening through filerInfo, as N-CEN and 24F-2NT filers write it."""
     file_number = (f"        <fileNumber>{reg['file_number']}</fileNumber>\n"
                    if with_file_number else "")
@@ -810,7 +811,7 @@ def _filer_info(form: str, reg: dict, *, with_file_number: bool) -> str:
             "        <overrideInternetFlag>false</overrideInternetFlag>\n"
             "        <confirmingCopyFlag>false</confirmingCopyFlag>\n"
             "      </flags>\n"
-            "      <investmentCompanyType>N-1A</investmentCompanyType>\n"
+            f"      <investmentCompanyType>{company_type}</investmentCompanyType>\n"
             "    </filerInfo>\n")
 
 
@@ -818,11 +819,14 @@ def _sorted_series(series: list[dict]) -> list[dict]:
     return sorted(series, key=lambda s: s["series_id"])
 
 
-def generate_ncen_xml(*, cik: str, reg_name: str, report_date: _dt.date, series: list[dict]) -> bytes:
+def generate_ncen_xml(*, cik: str, reg_name: str, report_date: _dt.date, series: list[dict],
+                      registrant_type: str = "N-1A", last_filing: bool = False) -> bytes:
     """Return an N-CEN ``primary_doc.xml`` for a registrant and its series (UTF-8 bytes).
 
     Header series are sorted by series id and the body by fund name, as in real filings;
-    ETF series get an ``exchangeTradedFund`` block under ``exchangeSeriesInfo``.
+    ETF series get an ``exchangeTradedFund`` block under ``exchangeSeriesInfo``. A unit
+    investment trust (``registrant_type`` "S-6", item B.6.g) has no series: the form's
+    management-company Part C is absent.
     """
     reg = _registrant(cik)
     by_name = sorted(series, key=lambda s: (s["name"], s["series_id"]))
@@ -830,7 +834,7 @@ def generate_ncen_xml(*, cik: str, reg_name: str, report_date: _dt.date, series:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<edgarSubmission xmlns="http://www.sec.gov/edgar/ncen" xmlns:com="http://www.sec.gov/edgar/common">\n'
         "  <schemaVersion>X0505</schemaVersion>\n"
-        + _filer_info("N-CEN", reg, with_file_number=True)
+        + _filer_info("N-CEN", reg, with_file_number=True, company_type=registrant_type)
     ]
     if series:
         p.append("    <seriesClass>\n      <reportSeriesClass>\n")
@@ -857,8 +861,8 @@ def generate_ncen_xml(*, cik: str, reg_name: str, report_date: _dt.date, series:
         "      <registrantcountry>US</registrantcountry>\n"
         f"      <registrantphoneNumber>{reg['phone']}</registrantphoneNumber>\n"
         "      <isRegistrantFirstFiling>N</isRegistrantFirstFiling>\n"
-        "      <isRegistrantLastFiling>N</isRegistrantLastFiling>\n"
-        "      <registrantClassificationType>N-1A</registrantClassificationType>\n"
+        f"      <isRegistrantLastFiling>{'Y' if last_filing else 'N'}</isRegistrantLastFiling>\n"
+        f"      <registrantClassificationType>{registrant_type}</registrantClassificationType>\n"
         f"      <totalSeries>{len(series)}</totalSeries>\n"
         "      <isSecuritiesActRegistration>Y</isSecuritiesActRegistration>\n"
         "    </registrantInfo>\n"

@@ -166,6 +166,8 @@ class FakeEdgar:
         c = self.corpus
         if path == "/files/company_tickers_mf.json":
             return 200, json.dumps(c.tickers_mf).encode(), "application/json"
+        if path == "/files/company_tickers_exchange.json":
+            return 200, json.dumps(c.tickers_exchange).encode(), "application/json"
         if m := _SUBMISSIONS.match(path):
             sub = c.submissions(int(m.group(1)))
             if sub is None:
