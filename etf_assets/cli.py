@@ -68,6 +68,10 @@ def _trust_line(cik: str, groups: tuple[str, ...], mats: dict) -> str:
         parts.append(f"N-PORT {nm.get('filings_loaded', 0)} filing(s), "
                      f"{nm.get('rows_holding', 0)} holdings, "
                      f"{nm.get('rows_derivative', 0)} derivatives")
+    pm = mats.get(("fees", cik), {})
+    if "prospectus" in groups:
+        parts.append(f"485BPOS {pm.get('filings_loaded', 0)} prospectus(es), "
+                     f"{pm.get('rows_written', 0)} fee row(s)")
     fm = mats.get(("annual_flows", cik), {})
     if "flows" in groups:
         parts.append(f"24F-2NT {fm.get('filings_loaded', 0)} notice(s), "
@@ -292,8 +296,8 @@ MAX_NOTICE_BYTES = 50 * 1024 * 1024
 
 
 def parse_file(path: str, as_json: bool) -> int:
-    """Summarize one N-PORT or 24F-2NT XML document (no network, no database); the form
-    is detected from the root element's namespace. N-PORT documents are streamed from
+    """Summarize one N-PORT or 24F-2NT XML document or a 485BPOS (inline XBRL HTML) (no
+    network, no database); the form is detected from the document's start. N-PORT documents are streamed from
     the file: memory stays flat whatever their size."""
     import json
     import stat
@@ -302,6 +306,8 @@ def parse_file(path: str, as_json: bool) -> int:
     from etf_assets.flows.parse import Notice24F2Error, parse_24f2
     from etf_assets.flows.parse import summarize as summarize_24f2
     from etf_assets.nport.parse import NportParseError, iter_nport, summarize
+    from etf_assets.prospectus.parse import ProspectusError, parse_485bpos
+    from etf_assets.prospectus.parse import summarize as summarize_prospectus
 
     try:
         info = os.stat(path)
@@ -314,6 +320,10 @@ def parse_file(path: str, as_json: bool) -> int:
                 if info.st_size > MAX_NOTICE_BYTES:
                     return _fail(f"{path}: {info.st_size:,} bytes is not a 24F-2NT notice", 1)
                 summary = summarize_24f2(parse_24f2(f.read()))
+            elif b"http://www.xbrl.org/2013/inlineXBRL" in head or b"<html" in head.lower():
+                if info.st_size > MAX_NOTICE_BYTES:
+                    return _fail(f"{path}: {info.st_size:,} bytes is not a prospectus", 1)
+                summary = summarize_prospectus(parse_485bpos(f.read()))
             elif b"SUBMISSION TYPE:" in head and b"24F-2NT" in head:
                 return _fail(f"{path}: a text 24F-2NT (before EDGAR's XML notices of 2020): "
                              "not parsed (README, Flows)", 1)
@@ -321,19 +331,23 @@ def parse_file(path: str, as_json: bool) -> int:
                 summary = summarize(iter_nport(f))
     except OSError as exc:
         return _fail(f"cannot read {path}: {exc.strerror}")
-    except (NportParseError, Notice24F2Error) as exc:
+    except (NportParseError, Notice24F2Error, ProspectusError) as exc:
         return _fail(f"{path}: {exc}", 1)
     if as_json:
         print(json.dumps(summary, indent=2))
         return 0
     for key, value in summary.items():
-        if key == "skipped":
+        if key == "skipped" and isinstance(value, dict):
+            print(f"{'skipped':<22} {sum(value.values())}")
+            for reason, n in value.items():
+                print(f"{'':<22} {n} x {reason}")
+        elif key == "skipped":
             print(f"{'skipped':<22} {len(value)}")
             for item in value:
                 print(f"{'':<22} position {item['position']}: {item['reason']}")
-        elif key == "blocks":
+        elif key in ("blocks", "fee_tables"):
             for block in value:
-                print(f"{'block':<22} " + ", ".join(f"{k} {v}" for k, v in block.items()))
+                print(f"{key[:-1]:<22} " + ", ".join(f"{k} {v}" for k, v in block.items()))
         elif isinstance(value, dict):
             print(f"{key:<22} " + ", ".join(f"{k} {v}" for k, v in value.items()))
         else:
@@ -351,8 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     u = sub.add_parser("ui", help="the Dagster web UI and daemon on the same DAGSTER_HOME")
     u.add_argument("--port", type=int, default=3000)
     u.add_argument("--host", default="127.0.0.1")
-    pa = sub.add_parser("parse", help="summarize one N-PORT or 24F-2NT XML document "
-                        "(offline; the form is detected)")
+    pa = sub.add_parser("parse", help="summarize one N-PORT or 24F-2NT XML document or "
+                        "a 485BPOS inline XBRL prospectus (offline; the form is detected)")
     pa.add_argument("file")
     pa.add_argument("--json", action="store_true", help="machine-readable output")
     return p

@@ -32,6 +32,41 @@ class TrustLoad:
     failed: dict[str, str] = field(default_factory=dict)  # accession -> error
 
 
+@dataclass
+class FilingsResult:
+    """What loading one form's filings for one trust did: the newest filing SEC showed,
+    accessions loaded, filings skipped (by reason) or failed (by accession)."""
+
+    latest_seen: Optional[tuple[date, str]] = None
+    accessions_loaded: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    def see(self, filings: Sequence[Any]) -> None:
+        """Remember the newest of `filings` (FilingRef) as what the trust has seen."""
+        if filings:
+            newest = max(filings, key=lambda f: (f.filing_date, f.accession_number))
+            self.latest_seen = (newest.filing_date, newest.accession_number)
+
+    def base_metadata(self, version_key: str) -> dict[str, Any]:
+        from dagster import MetadataValue
+
+        from etf_assets.freshness.stale import format_data_version
+
+        return {
+            "latest_filing_date_seen": (self.latest_seen[0].isoformat()
+                                        if self.latest_seen else None),
+            "accessions_loaded": MetadataValue.json(self.accessions_loaded),
+            "filings_loaded": len(self.accessions_loaded),
+            "filings_skipped": MetadataValue.json(self.skipped),
+            "filings_failed": MetadataValue.json(self.failed),
+            version_key: format_data_version(self.latest_seen),
+        }
+
+
 # cik -> check name -> (passed, metadata)
 CheckResults = Mapping[str, Mapping[str, tuple[bool, Mapping[str, Any]]]]
 

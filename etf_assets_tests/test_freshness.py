@@ -45,6 +45,7 @@ from etf_assets.warehouse.tables import (
     holding,
     nport_monthly_flow,
     nport_monthly_return,
+    prospectus_fee,
 )
 from etf_assets_tests.conftest import start_fake
 from etf_assets_tests.fake_edgar.build import fixture_path, nport_filing
@@ -84,13 +85,15 @@ def test_staleness_rule():
     assert parse_data_version("2026-11-12|0009999999-26-000010") == seen
     assert stale_groups(PartitionState(), None) == {"ncen": "never loaded",
                                                     "nport": "never loaded",
-                                                    "flows": "never loaded"}
+                                                    "flows": "never loaded",
+                                                    "prospectus": "never loaded"}
     # A group never materialized is stale on its own (a form added to a loaded trust).
-    state = PartitionState({"ncen": seen, "nport": seen, "flows": None})
+    state = PartitionState({"ncen": seen, "nport": seen, "flows": None, "prospectus": seen})
     assert not state.never_loaded
     assert stale_groups(state, None) == {"flows": "never loaded"}
     newer = (date(2026, 11, 13), "0009999999-26-000011")
-    assert stale_groups(PartitionState({"ncen": seen, "nport": seen, "flows": seen}),
+    assert stale_groups(PartitionState({"ncen": seen, "nport": seen, "flows": seen,
+                                        "prospectus": seen}),
                         {"nport": newer, "ncen": seen}) == {"nport": newer[1]}
 
 
@@ -98,7 +101,8 @@ def _rows(conn) -> list[tuple]:
     """Every holding, derivative, monthly flow/return and annual flow row, as comparable
     tuples (row-for-row equality)."""
     out = []
-    for table in (holding, derivative, nport_monthly_flow, nport_monthly_return, annual_flow):
+    for table in (holding, derivative, nport_monthly_flow, nport_monthly_return, annual_flow,
+                  prospectus_fee):
         cols = [c for c in table.c if c.name not in ("extra", "nested", "counterparties",
                                                      "notional_amounts", "ref_identifiers")]
         out += [(table.name, *r) for r in conn.execute(
@@ -218,12 +222,13 @@ def test_run_all_under_faults_then_rerun_equals_fault_free(sec_env, monkeypatch,
             clean = _rows(conn)
     # Per trust: 8 positions + 1 derivative, 3 months of flows and of returns (one
     # class), a 24F-2NT block per series (even CIKs: 15 trusts, 27 series) or one for
-    # the trust; filings: N-CEN + the newest NPORT-P + the newest 24F-2NT.
+    # the trust, one fee row per ETF class; filings: N-CEN + the newest NPORT-P + the
+    # newest 24F-2NT + the 485BPOS.
     tables = [r[0] for r in clean]
     assert {t: tables.count(t) for t in set(tables)} == {
         "holding": 30 * 8, "derivative": 30, "nport_monthly_flow": 30 * 3,
-        "nport_monthly_return": 30 * 3, "annual_flow": 15 + 27}
-    assert n_filings == 30 * 3
+        "nport_monthly_return": 30 * 3, "annual_flow": 15 + 27, "prospectus_fee": 30}
+    assert n_filings == 30 * 4
     assert faulty == clean
 
 
@@ -262,7 +267,8 @@ def test_sensor_tick_over_many_partitions_makes_one_request_per_day(sec_env):
             result = sec_filings_sensor(ctx)
         assert [r.partition_key for r in result.run_requests] == ["0000000042"]
         assert set(result.run_requests[0].asset_selection) == {
-            AssetKey("etf_classification"), *NPORT_KEYS, AssetKey("annual_flows")}
+            AssetKey("etf_classification"), *NPORT_KEYS, AssetKey("annual_flows"),
+            AssetKey("fees")}
 
 
 def _queue(instance, ciks: list[str]):

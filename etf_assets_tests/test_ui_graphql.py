@@ -206,7 +206,8 @@ def test_ui_backfill_checks_only_run_and_sensor_through_graphql(ui):
     assert checks == {(n, p, True) for n in CHECKS for p in [*TRUSTS[:3], None]}
 
     # The freshness sensor on: the two trusts never loaded, in one run of refresh_trusts;
-    # the three backfilled ones never had their 24F-2NT loaded: one run of that group.
+    # the three backfilled ones never had their 24F-2NT and 485BPOS loaded: one run of
+    # those groups.
     _set_sensor(ui, "sec_filings_sensor", on=True)
     flows = AssetKey("annual_flows")
     deadline = time.monotonic() + 180
@@ -222,7 +223,8 @@ def test_ui_backfill_checks_only_run_and_sensor_through_graphql(ui):
                           if r.tags.get("etf/trigger") == "freshness"),
                          key=lambda r: r.tags["dagster/asset_partition_range_start"])
     assert [(r.tags["dagster/asset_partition_range_start"],
-             r.tags["dagster/asset_partition_range_end"], r.asset_selection == {flows})
+             r.tags["dagster/asset_partition_range_end"],
+             r.asset_selection == {flows, AssetKey("fees")})
             for r in sensor_runs] == [(TRUSTS[0], TRUSTS[2], True),
                                       (TRUSTS[3], TRUSTS[-1], False)]
     assert all(r.job_name == "refresh_trusts" for r in sensor_runs)

@@ -6,11 +6,11 @@ fiscal year per fiscal-year end of the trust's series; amendments are kept besid
 notice they amend (history), each accession replaced atomically.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from dagster import AssetSpec, MetadataValue
+from dagster import AssetSpec
 from sqlalchemy import Engine, select
 
 from etf_assets.edgar.client import SecClient, SecNotFound
@@ -18,7 +18,7 @@ from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_
 from etf_assets.flows.checks import ANNUAL_FLOWS, FLOW_CHECKS, SEVERITY, check_results
 from etf_assets.flows.load import load_24f2
 from etf_assets.flows.parse import FORMS, Notice24F2Error
-from etf_assets.form_slice import FormSlice, LoadOptions, TrustLoad
+from etf_assets.form_slice import FilingsResult, FormSlice, LoadOptions, TrustLoad
 from etf_assets.freshness.stale import format_data_version
 from etf_assets.universe.assets import ETF_CLASSIFICATION
 from etf_assets.warehouse.tables import annual_flow, filing
@@ -31,29 +31,13 @@ LATEST_WINDOW_DAYS = 330
 
 
 @dataclass
-class TrustFlowsResult:
-    latest_seen: Optional[tuple[date, str]] = None
-    accessions_loaded: list[str] = field(default_factory=list)
+class TrustFlowsResult(FilingsResult):
     blocks: int = 0
     blocks_not_etf: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)
-    failed: dict[str, str] = field(default_factory=dict)
-
-    def skip(self, reason: str) -> None:
-        self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
     def metadata(self) -> dict:
-        return {
-            "latest_filing_date_seen": (self.latest_seen[0].isoformat()
-                                        if self.latest_seen else None),
-            "accessions_loaded": MetadataValue.json(self.accessions_loaded),
-            "filings_loaded": len(self.accessions_loaded),
-            "rows_written": self.blocks,
-            "blocks_naming_only_non_etf_funds": self.blocks_not_etf,
-            "filings_skipped": MetadataValue.json(self.skipped),
-            "filings_failed": MetadataValue.json(self.failed),
-            "flows_data_version": format_data_version(self.latest_seen),
-        }
+        return {**self.base_metadata("flows_data_version"), "rows_written": self.blocks,
+                "blocks_naming_only_non_etf_funds": self.blocks_not_etf}
 
 
 def candidates(filings: list[FilingRef], loaded: dict[str, Optional[date]],
@@ -96,10 +80,7 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
             filings = fetch_filings(client, cik, FORMS, since=options.since)
         except SecNotFound:
             result.skip("no submissions on EDGAR")
-    notices = [f for f in filings if f.form in FORMS]
-    if notices:
-        newest = max(notices, key=lambda f: (f.filing_date, f.accession_number))
-        result.latest_seen = (newest.filing_date, newest.accession_number)
+    result.see([f for f in filings if f.form in FORMS])
     loaded = _loaded(engine, cik)
     for ref in candidates(filings, loaded, options.since):
         if ref.accession_number in loaded:

@@ -50,6 +50,7 @@ GROUPS: dict[str, Group] = {
                     AssetKey("monthly_returns")), AssetKey("holdings")),
     "flows": Group(frozenset({"24F-2NT", "24F-2NT/A"}), (AssetKey("annual_flows"),),
                    AssetKey("annual_flows")),
+    "prospectus": Group(frozenset({"485BPOS"}), (AssetKey("fees"),), AssetKey("fees")),
 }
 ALL_GROUPS = tuple(GROUPS)
 FORM_TO_GROUP = {form: g for g, grp in GROUPS.items() for form in grp.forms}

@@ -554,3 +554,109 @@ annual_flow = Table(
 )
 
 ANNUAL_FLOW_TABLES: tuple[Table, ...] = (annual_flow,)
+
+# --- 485BPOS: fees, expense examples, objectives, prospectus performance --------------
+#
+# One prospectus (485BPOS) of a trust, loaded replace-by-accession (rows built by
+# etf_assets/prospectus/rows.py). Ratios are pure fractions exactly as tagged in the
+# risk/return (rr) inline XBRL: 0.0053 = 0.53%. Only ETF classes (and their series and
+# indexes) are kept; a mixed trust's mutual-fund classes are counted in the metadata.
+# `fee_key` is the class id, or the series id for a fee table tagged per series.
+
+def _prospectus_keys() -> list[Column]:
+    return [
+        Column("accession_number", ACCESSION, primary_key=True),
+        Column("fee_key", SERIES_KEY, primary_key=True),
+    ]
+
+
+prospectus_fee = Table(
+    "prospectus_fee",
+    metadata,
+    *_prospectus_keys(),
+    Column("cik", CIK, nullable=False),
+    Column("series_id", SERIES_KEY),
+    Column("class_id", SERIES_KEY, comment="NULL when the table is tagged per series"),
+    Column("ticker", String(16), comment="dei:TradingSymbol of the class"),
+    Column("filing_date", Date, nullable=False),
+    Column("effective_date", Date, comment="rr:ProspectusDate (the series', else the "
+           "document's)"),
+    Column("management_fee", AMOUNT),
+    Column("distribution_12b1_fee", AMOUNT),
+    Column("distribution_non_12b1_fee", AMOUNT),
+    Column("other_expenses", AMOUNT),
+    Column("acquired_fund_fees", AMOUNT),
+    Column("total_annual_expenses", AMOUNT, comment="rr:ExpensesOverAssets (gross)"),
+    Column("fee_waiver", AMOUNT, comment="negative, as tagged"),
+    Column("net_expenses", AMOUNT),
+    Column("other_components", JSON, comment="[[concept, ratio], ...] other tagged lines"),
+    Index("ix_prospectus_fee_class", "class_id", "effective_date"),
+    Index("ix_prospectus_fee_cik", "cik"),
+)
+
+prospectus_shareholder_fee = Table(
+    "prospectus_shareholder_fee",
+    metadata,
+    *_prospectus_keys(),
+    Column("concept", String(120), primary_key=True,
+           comment="rr local name, e.g. MaximumSalesChargeImposedOnPurchasesOverOfferingPrice"),
+    Column("value", AMOUNT, nullable=False),
+    Column("unit", String(8), nullable=False, comment="pure (a ratio) or a currency"),
+    Column("cik", CIK, nullable=False),
+)
+
+prospectus_expense_example = Table(
+    "prospectus_expense_example",
+    metadata,
+    *_prospectus_keys(),
+    Column("years", Integer, primary_key=True, comment="1, 3, 5, 10"),
+    Column("redemption", Boolean, primary_key=True,
+           comment="true: shares redeemed at the end (ExpenseExampleYearNN)"),
+    Column("amount", AMOUNT, nullable=False, comment="cost on $10,000 at 5% a year"),
+    Column("currency", String(8), nullable=False),
+    Column("cik", CIK, nullable=False),
+)
+
+prospectus_series = Table(
+    "prospectus_series",
+    metadata,
+    Column("accession_number", ACCESSION, primary_key=True),
+    Column("series_id", SERIES_KEY, primary_key=True),
+    Column("cik", CIK, nullable=False),
+    Column("filing_date", Date, nullable=False),
+    Column("effective_date", Date),
+    Column("objective", Text, comment="rr:ObjectivePrimaryTextBlock as plain text"),
+    Column("objective_secondary", Text),
+    Column("strategy", Text, comment="rr:StrategyNarrativeTextBlock as plain text"),
+    Column("portfolio_turnover", AMOUNT, comment="rr:PortfolioTurnoverRate (ratio)"),
+)
+
+performance = Table(
+    "performance",
+    metadata,
+    Column("accession_number", ACCESSION, primary_key=True),
+    Column("seq", Integer, primary_key=True, comment="order within the filing"),
+    Column("source", String(16), nullable=False, comment="prospectus (485BPOS); ncsr later"),
+    Column("cik", CIK, nullable=False),
+    Column("series_id", SERIES_KEY),
+    Column("class_id", SERIES_KEY, comment="NULL for an index or a series-level figure"),
+    Column("subject", String(8), nullable=False, comment="fund | index: never mixed"),
+    Column("measure", String(40), comment="fund: before_taxes | after_taxes_on_"
+           "distributions | after_taxes_on_distributions_and_sales"),
+    Column("index_member", String(200), comment="the index axis member (stable key)"),
+    Column("index_name", Text, comment="the index as the table names it"),
+    Column("period", String(20), nullable=False, comment="1y | 5y | 10y | since_inception"
+           " | calendar_year | highest_quarter | lowest_quarter | year_to_date"),
+    Column("year", Integer, comment="calendar_year only"),
+    Column("as_of", Date, comment="period end: Dec 31 of the bar-chart year, the quarter "
+           "end, or the average-returns table's (inferred) end"),
+    Column("inception_date", Date),
+    Column("value", AMOUNT, nullable=False, comment="ratio as tagged: -0.0054 = -0.54%"),
+    Column("filing_date", Date, nullable=False),
+    Index("ix_performance_class", "class_id", "period"),
+    Index("ix_performance_cik", "cik"),
+)
+
+PROSPECTUS_TABLES: tuple[Table, ...] = (
+    prospectus_fee, prospectus_shareholder_fee, prospectus_expense_example,
+    prospectus_series, performance)

@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 
 from etf_assets_tests.fake_edgar.corpus import Corpus, FakeFiling
+from etf_assets_tests.fake_edgar.prospectus import generate_485bpos_html
 from etf_assets_tests.fake_edgar.generate import (
     _registrant,
     generate_24f2_xml,
@@ -131,6 +132,8 @@ def add_generated_trust(corpus: Corpus, acc: AccessionCounter, i: int, *,
             series=ncen_series))],
         series=sgml_series,
     ))
+    corpus.add(prospectus_filing(cik, name, acc.next(2026), series,
+                                 date(2026, 4, 1 + i % 25), seed=seed + i))
     for n, fye in enumerate(_last_fiscal_year_ends(cik, corpus.today)):
         corpus.add(annual_notice(cik, name, i * 10 + n + 1, series, fye, seed=seed + n))
     for report, filed in ((date(2026, 6, 30), date(2026, 8, 20 + i % 8)),
@@ -193,6 +196,21 @@ def annual_notice(cik: int, trust_name: str, sequence: int, series: list[Generat
             generate_24f2_xml, cik=f"{cik:010d}", reg_name=trust_name, fiscal_year_end=fye,
             signed=filed, blocks=blocks, form=form, fee_rate=fee_rate(filed),
             securities_act_file_number=f"333-{100000 + cik}"))],
+    )
+
+
+def prospectus_filing(cik: int, trust_name: str, accession: str,
+                      series: list[GeneratedSeries], filed: date, *, seed: int) -> FakeFiling:
+    """A generated 485BPOS (rr inline XBRL) covering every series of the trust, effective
+    the day it is filed (a 485(b) filing can be immediately effective)."""
+    return FakeFiling(
+        cik=cik, accession=accession, form="485BPOS", filing_date=filed, report_date=None,
+        company_name=trust_name, acceptance=datetime.combine(filed, time(17, 2)),
+        documents=[("485BPOS", f"fk{accession[-6:]}_485bpos.htm", partial(
+            generate_485bpos_html, cik=f"{cik:010d}", reg_name=trust_name, series=series,
+            effective=filed, seed=seed))],
+        series=[{"series_id": s.series_id, "name": s.name, "classes": s.classes}
+                for s in series],
     )
 
 
