@@ -10,10 +10,13 @@ from datetime import date
 from logging import Logger
 from typing import Any, Optional
 
-from dagster import AssetCheckSeverity, AssetCheckSpec, AssetKey, AssetSpec
+from dagster import AssetCheckSeverity, AssetCheckSpec, AssetKey, AssetSpec, MetadataValue
 from sqlalchemy import Engine
 
-from etf_assets.edgar.client import SecClient
+from etf_assets.edgar.client import SecClient, SecNotFound
+from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_name
+from etf_assets.freshness.stale import format_data_version
+from etf_assets.warehouse.universe import etf_series_ids
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,6 @@ class FilingsResult:
             self.latest_seen = (newest.filing_date, newest.accession_number)
 
     def base_metadata(self, version_key: str) -> dict[str, Any]:
-        from dagster import MetadataValue
-
-        from etf_assets.freshness.stale import format_data_version
-
         return {
             "latest_filing_date_seen": (self.latest_seen[0].isoformat()
                                         if self.latest_seen else None),
@@ -65,6 +64,49 @@ class FilingsResult:
             "filings_failed": MetadataValue.json(self.failed),
             version_key: format_data_version(self.latest_seen),
         }
+
+
+def etf_trust_filings(cik: str, client: SecClient, engine: Engine, forms: Sequence[str],
+                      since: Optional[date], result: FilingsResult) -> list[FilingRef]:
+    """A trust's filings of `forms` (none asked for when it has no ETF series); the
+    newest is recorded in `result` as what the trust has seen."""
+    with engine.connect() as conn:
+        has_etfs = bool(etf_series_ids(conn, cik))
+    filings: list[FilingRef] = []
+    if not has_etfs:
+        result.skip("trust has no ETF series")
+    else:
+        try:
+            filings = fetch_filings(client, cik, forms, since=since)
+        except SecNotFound:
+            result.skip("no submissions on EDGAR")
+    filings = [f for f in filings if f.form in forms]
+    result.see(filings)
+    return filings
+
+
+def fetch_primary(cik: str, ref: FilingRef, client: SecClient, result: FilingsResult,
+                  default: str = "primary_doc.xml") -> Optional[tuple[str, bytes]]:
+    """(file name, bytes) of a filing's primary document, or None with the failure
+    recorded in `result` (the trust then stays stale and is asked for again)."""
+    name = raw_document_name(ref.primary_document, default=default)
+    if not name:
+        result.failed[ref.accession_number] = "no primary document named on EDGAR"
+        return None
+    try:
+        return name, client.filing_document(cik, ref.accession_number, name)
+    except SecNotFound:
+        result.failed[ref.accession_number] = "primary document not found on EDGAR"
+        return None
+
+
+def verdicts(problems: Mapping[str, Mapping[str, list[str]]], checked: Mapping[str, int],
+             checked_key: str, off_key: str) -> "CheckResults":
+    """cik -> check -> (passed, metadata) from each check's problem list per trust."""
+    return {cik: {name: (not found, {checked_key: checked.get(cik, 0),
+                                     off_key: len(found), "examples": found[:20]})
+                  for name, found in checks.items()}
+            for cik, checks in problems.items()}
 
 
 # cik -> check name -> (passed, metadata)

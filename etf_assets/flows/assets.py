@@ -13,16 +13,22 @@ from typing import Optional
 from dagster import AssetSpec
 from sqlalchemy import Engine, select
 
-from etf_assets.edgar.client import SecClient, SecNotFound
-from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_name
+from etf_assets.edgar.client import SecClient
+from etf_assets.edgar.submissions import FilingRef
 from etf_assets.flows.checks import ANNUAL_FLOWS, FLOW_CHECKS, SEVERITY, check_results
 from etf_assets.flows.load import load_24f2
 from etf_assets.flows.parse import FORMS, Notice24F2Error
-from etf_assets.form_slice import FilingsResult, FormSlice, LoadOptions, TrustLoad
+from etf_assets.form_slice import (
+    FilingsResult,
+    FormSlice,
+    LoadOptions,
+    TrustLoad,
+    etf_trust_filings,
+    fetch_primary,
+)
 from etf_assets.freshness.stale import format_data_version
 from etf_assets.universe.assets import ETF_CLASSIFICATION
 from etf_assets.warehouse.tables import annual_flow, filing
-from etf_assets.warehouse.universe import etf_series_ids
 
 # Default depth: the newest notice of each fiscal-year end of the trust (series of one
 # trust may have different fiscal years): notices within 11 months of the newest one
@@ -70,28 +76,16 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
                log) -> TrustLoad:
     """Find the trust's 24F-2NT notices and load each new one."""
     result = TrustFlowsResult()
-    with engine.connect() as conn:
-        has_etfs = bool(etf_series_ids(conn, cik))
-    filings: list[FilingRef] = []
-    if not has_etfs:
-        result.skip("trust has no ETF series")
-    else:
-        try:
-            filings = fetch_filings(client, cik, FORMS, since=options.since)
-        except SecNotFound:
-            result.skip("no submissions on EDGAR")
-    result.see([f for f in filings if f.form in FORMS])
+    filings = etf_trust_filings(cik, client, engine, FORMS, options.since, result)
     loaded = _loaded(engine, cik)
     for ref in candidates(filings, loaded, options.since):
         if ref.accession_number in loaded:
             result.skip("already loaded")
             continue
-        name = raw_document_name(ref.primary_document)
-        try:
-            doc = client.filing_document(cik, ref.accession_number, name)
-        except SecNotFound:
-            result.failed[ref.accession_number] = "primary document not found on EDGAR"
+        fetched = fetch_primary(cik, ref, client, result)
+        if fetched is None:
             continue
+        name, doc = fetched
         try:
             with engine.begin() as conn:
                 written = load_24f2(conn, doc, accession=ref.accession_number,

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from dagster import AssetCheckSeverity, AssetKey
 from sqlalchemy import Engine, select
 
-from etf_assets.form_slice import CheckResults
+from etf_assets.form_slice import CheckResults, verdicts
 from etf_assets.partitions import trust_check
 from etf_assets.warehouse.tables import annual_flow
 
@@ -73,7 +73,4 @@ def check_results(engine: Engine, ciks: list[str] | None) -> CheckResults:
             where = f"{row.accession_number} block {row.block}: "
             f["net_sales_arithmetic"] += [where + p for p in arithmetic]
             f["fee_matches_rate"] += [where + p for p in fee]
-    return {cik: {name: (not problems, {"blocks_checked": blocks[cik],
-                                        "blocks_off": len(problems), "examples": problems[:20]})
-                  for name, problems in checks.items()}
-            for cik, checks in found.items()}
+    return verdicts(found, blocks, "blocks_checked", "blocks_off")

@@ -15,16 +15,22 @@ from typing import Optional
 from dagster import AssetSpec, MetadataValue
 from sqlalchemy import Engine, select
 
-from etf_assets.edgar.client import SecClient, SecNotFound
-from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_name
-from etf_assets.form_slice import FilingsResult, FormSlice, LoadOptions, TrustLoad
+from etf_assets.edgar.client import SecClient
+from etf_assets.edgar.submissions import FilingRef
+from etf_assets.form_slice import (
+    FilingsResult,
+    FormSlice,
+    LoadOptions,
+    TrustLoad,
+    etf_trust_filings,
+    fetch_primary,
+)
 from etf_assets.freshness.stale import format_data_version
 from etf_assets.prospectus.checks import FEES, PROSPECTUS_CHECKS, SEVERITY, check_results
 from etf_assets.prospectus.load import load_prospectus
 from etf_assets.prospectus.parse import ProspectusError
 from etf_assets.universe.assets import ETF_CLASSIFICATION
 from etf_assets.warehouse.tables import filing
-from etf_assets.warehouse.universe import etf_series_ids
 
 FORMS = ("485BPOS",)
 # Default depth: every 485BPOS of the last ~13 months (a trust's annual update can be
@@ -59,32 +65,18 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
                log) -> TrustLoad:
     """Find the trust's 485BPOS filings and load each new one."""
     result = TrustProspectusResult()
+    filings = etf_trust_filings(cik, client, engine, FORMS, options.since, result)
     with engine.connect() as conn:
-        has_etfs = bool(etf_series_ids(conn, cik))
         loaded = set(conn.execute(select(filing.c.accession_number).where(
             filing.c.cik == cik, filing.c.form.in_(FORMS))).scalars())
-    filings: list[FilingRef] = []
-    if not has_etfs:
-        result.skip("trust has no ETF series")
-    else:
-        try:
-            filings = fetch_filings(client, cik, FORMS, since=options.since)
-        except SecNotFound:
-            result.skip("no submissions on EDGAR")
-    result.see([f for f in filings if f.form in FORMS])
     for ref in candidates(filings, options.since):
         if ref.accession_number in loaded:
             result.skip("already loaded")
             continue
-        name = raw_document_name(ref.primary_document, default="")
-        if not name:
-            result.failed[ref.accession_number] = "no primary document named on EDGAR"
+        fetched = fetch_primary(cik, ref, client, result, default="")
+        if fetched is None:
             continue
-        try:
-            doc = client.filing_document(cik, ref.accession_number, name)
-        except SecNotFound:
-            result.failed[ref.accession_number] = "primary document not found on EDGAR"
-            continue
+        name, doc = fetched
         try:
             with engine.begin() as conn:
                 written, kept = load_prospectus(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from dagster import AssetCheckSeverity, AssetKey
 from sqlalchemy import Engine, select
 
-from etf_assets.form_slice import CheckResults
+from etf_assets.form_slice import CheckResults, verdicts
 from etf_assets.partitions import trust_check
 from etf_assets.warehouse.tables import (
     etf,
@@ -103,7 +103,4 @@ def check_results(engine: Engine, ciks: list[str] | None) -> CheckResults:
     for r in missing:
         found.setdefault(r.cik, {n: [] for n in CHECKS})["etf_classes_have_fees"].append(
             f"{r.class_id} ({r.ticker}) of {r.series_id}: no fee row")
-    return {cik: {name: (not problems, {"fee_rows_checked": counted.get(cik, 0),
-                                        "problems": len(problems), "examples": problems[:20]})
-                  for name, problems in checks.items()}
-            for cik, checks in found.items()}
+    return verdicts(found, counted, "fee_rows_checked", "problems")

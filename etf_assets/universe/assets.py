@@ -63,7 +63,7 @@ def etf_universe(
     if new:
         context.log.info("%d listed candidates to decide (%d known)", len(new), len(known))
     found = decide_candidates(new, client)
-    decision = {key: d for key, (d, _exchange) in known.items()}
+    decision = dict(known)
     decision.update({(e.cik, e.ticker): d for e, d in found.decided})
     uits: dict[str, tuple] = {}
     for e in candidates:  # one pseudo class per UIT trust: its first listed ticker

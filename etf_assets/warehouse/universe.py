@@ -56,9 +56,9 @@ def load_universe(conn: Connection, classes: Sequence[MfClass], now: datetime,
                                "ticker": c.ticker, **seen} for c in classes if c.class_id}
     refresh = ["last_seen", "active"]
     upsert(conn, trust, list(trusts.values()), refresh)
-    for e, _ in uits:  # the trust's name from the file until its N-CEN names it
-        conn.execute(update(trust).where(trust.c.cik == e.cik, trust.c.name.is_(None))
-                     .values(name=e.name))
+    if uits:  # the trust's name from the file until its N-CEN names it
+        conn.execute(update(trust).where(trust.c.cik == bindparam("c"), trust.c.name.is_(None))
+                     .values(name=bindparam("n")), [{"c": e.cik, "n": e.name} for e, _ in uits])
     upsert(conn, series, list(series_rows.values()), ["cik", *refresh])
     upsert(conn, share_class, list(class_rows.values()), ["series_id", "cik", "ticker", *refresh])
     upsert(conn, etf, [{
@@ -138,10 +138,9 @@ def listed_kinds(conn: Connection) -> dict[str, int]:
                              .group_by(listed_security.c.kind)).tuples().all())
 
 
-def decided_listed(conn: Connection) -> dict[tuple[str, str], tuple[ListedDecision, str]]:
-    """(cik, ticker) -> (decision, exchange) of every listed entity already decided."""
-    return {(r.cik, r.ticker): (ListedDecision(r.kind, r.reason, r.evidence_accession),
-                                r.exchange)
+def decided_listed(conn: Connection) -> dict[tuple[str, str], ListedDecision]:
+    """(cik, ticker) -> decision of every listed entity already decided."""
+    return {(r.cik, r.ticker): ListedDecision(r.kind, r.reason, r.evidence_accession)
             for r in conn.execute(select(listed_security))}
 
 
