@@ -24,7 +24,7 @@ keep nothing), our parse+load into SQLite, and edgartools' FundReport (and FundR
 ORM load) for comparison. Each also reports its RSS after its imports (the baseline).
 
 Exit status is always 0: this is a report. PASS/MISS lines compare against the targets
-(>= 10x positions/s on SQLite; <= 300 MB peak parsing a 50,000-position document).
+(>= 6x positions/s on SQLite, issue 8; <= 300 MB peak parsing a 50,000-position document).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "etf_assets_tests" / "fixtures" / "sec" / "nport" / "SEC_NPORT_Sample_5.xml"
 FILING_DATE = dt.date(2026, 11, 2)
 GEN_CIK = "0001999999"
-TARGET_SPEEDUP = 10.0
+TARGET_SPEEDUP = 6.0  # issue 8 (the first N-PORT issue asked 10x; see README: out of reach)
 TARGET_PEAK_MB = 300.0
 
 # SQLAlchemy's plain Numeric on SQLite binds floats and says so: the ORM baseline uses

@@ -206,6 +206,31 @@ def test_real_fixture_rows_match_the_xml(tmp_path, key) -> None:
     check_real_load(engine, key, exact_sum=False)
 
 
+@pytest.mark.parametrize("key", ["globalx", "pimco", "spy"])
+def test_streamed_rows_are_rows_for_of_each_parsed_holding(key) -> None:
+    """The loader's rows (filing_rows over the stream's Holding fields, no records built)
+    equal rows_for over parse_nport's Holding records, row for row, key order included:
+    one mapping from a position to its rows, whichever way the position arrives."""
+    path, accession, cik, filing_date = REAL[key]
+    data = path.read_bytes()
+    parsed = parse_nport(data)
+    header = parsed.header
+    expected = [
+        (table.name, list(row.items()))
+        for h in parsed.holdings
+        for table, row in rows_for(h, accession=accession, filing_date=filing_date,
+                                   report_date=header.rep_pd_date, cik=cik,
+                                   series_id=header.series_id,
+                                   series_key=series_key_for(header, cik))
+    ]
+    streamed = [(table.name, list(row.items())) for table, row in filing_rows(
+        iter_nport(data), accession=accession, filing_date=filing_date, cik=cik)]
+    assert len(expected) > len(parsed.holdings)
+    assert streamed[: len(expected)] == expected
+    assert {name for name, _ in streamed[len(expected):]} <= {
+        "nport_monthly_flow", "nport_monthly_return", "nport_monthly_gain", "nport_report"}
+
+
 def test_globalx_non_us_holding_with_cusip_na_keeps_its_isin(tmp_path) -> None:
     """Global X DAX: COMMERZBANK is written <cusip>N/A</cusip> with isin DE000CBK1001;
     every N/A-CUSIP holding has the ISIN of its XML identifiers."""
@@ -409,6 +434,86 @@ def test_broken_xml_midway_rolls_back(tmp_path) -> None:
     with engine.connect() as conn:
         assert sum(counts_by_table(conn, "0009999999-24-000001").values()) == 0
         assert count(conn, filing) == 0 and count(conn, processing_log) == 0
+
+
+# ------------------------------------------------------------------ the SQLite insert path
+
+
+def _sample_value(column, i: int):
+    """Row i's value for a column, by type: awkward on purpose (scales, exponents,
+    microseconds, tabs and quotes, JSON null vs SQL NULL, a non-Decimal amount)."""
+    from sqlalchemy import JSON, Boolean, Date, DateTime, Integer
+
+    from etf_assets.warehouse.tables import ExactDecimal
+
+    t = column.type
+    if isinstance(t, ExactDecimal):
+        return [Decimal("123456789012345678.123456789012345678"), Decimal("-0.000000000001"),
+                Decimal("1E+3"), 7, Decimal("132.670000"),
+                None if column.nullable else Decimal("-0")][i % 6]
+    if isinstance(t, Boolean):
+        return [True, False, None, 1, True, False][i % 6] if column.nullable else bool(i % 2)
+    if isinstance(t, DateTime):
+        return dt.datetime(2024, 1, 2, 3, 4, 5, i * 7)
+    if isinstance(t, Date):
+        return dt.date(2024, 1, 1 + i % 2) if not column.primary_key else dt.date(2024, 2, 1 + i)
+    if isinstance(t, Integer):
+        return i * 10**12 + 1
+    if isinstance(t, JSON):
+        return [["fundCat", "N/A"], {"k": [1, None, "\u00e9"]}, None if column.nullable else 0,
+                [], "s", 2.5][i % 6]
+    return ['Soci\u00e9t\u00e9 "G"\tA\\B\nC', "", "x", "N/A", "\\N", "y"][i % 6] + (
+        str(i) if column.primary_key or not column.nullable else "")
+
+
+def test_sqlite_insert_path_stores_what_sqlalchemy_executemany_stores(tmp_path) -> None:
+    """Every warehouse table: rows inserted through the loader's SQLite path
+    (``_sqlite_insert``: one compile, per-column conversion, columns NULL in the whole
+    batch left out, exec_driver_sql) are stored exactly as ``conn.execute(table.insert(),
+    rows)`` stores them (SQLite typeof + quote of every value), and read back through
+    SQLAlchemy alike: a batch of awkward values, then a batch NULL wherever it may be."""
+    from sqlalchemy import Column, Date, MetaData, String, Table, Text, create_engine
+
+    from etf_assets.warehouse.tables import metadata
+
+    # Not in the warehouse today, covered anyway: columns with a server or a Python-side
+    # default, which a batch NULL throughout must still bind as NULL.
+    defaults = Table("with_defaults", MetaData(),
+                     Column("accession_number", String(20), primary_key=True),
+                     Column("note", Text, server_default="from the server"),
+                     Column("day", Date, default=dt.date(2000, 1, 1)))
+    engines = {}
+    for name in ("sqlalchemy", "fast"):
+        engines[name] = create_engine(f"sqlite:///{tmp_path}/{name}.sqlite")
+        metadata.create_all(engines[name])
+        defaults.metadata.create_all(engines[name])
+    for table in [*metadata.sorted_tables, defaults]:
+        rows = [{c.name: _sample_value(c, i) for c in table.columns} for i in range(6)]
+        sparse = [{c.name: _sample_value(c, i) if c.primary_key or not c.nullable else None
+                   for c in table.columns} for i in range(6, 8)]
+        with engines["sqlalchemy"].begin() as conn:
+            conn.execute(table.insert(), rows)
+            conn.execute(table.insert(), sparse)
+        with engines["fast"].begin() as conn:
+            order = load_module._sqlite_plan(table, tuple(rows[0]), conn.dialect)[0]
+            assert load_module._sqlite_sql(table, order, conn.dialect) is not None
+            if table is defaults:  # never left out: NULL is not what they would store
+                assert load_module._sqlite_plan(table, order, conn.dialect)[3] == frozenset()
+            load_module._sqlite_insert(conn, table, rows)
+            load_module._sqlite_insert(conn, table, sparse)
+        dumps, read_back = [], []
+        for name, engine in engines.items():
+            cols = ", ".join(f'typeof("{c.name}"), quote("{c.name}")' for c in table.columns)
+            with engine.connect() as conn:
+                dumps.append(conn.exec_driver_sql(
+                    f'SELECT {cols} FROM "{table.name}" ORDER BY rowid').all())
+                read_back.append(conn.execute(select(table)).all())
+        assert len(dumps[0]) == 8
+        assert dumps[0] == dumps[1], table.name
+        assert read_back[0] == read_back[1], table.name
+    with engines["fast"].begin() as conn, pytest.raises(ValueError, match="not columns"):
+        load_module._sqlite_insert(conn, holding_identifier, [{"accession_number": "a",
+                                                              "bogus": 1}])
 
 
 # ---------------------------------------------- a 50,000-position document, SIGKILL, memory

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from etf_assets.nport.parse import iter_nport
 from etf_assets.nport.rows import filing_rows
-from etf_assets.warehouse.load import BATCH, replace_filing
+from etf_assets.warehouse.load import replace_filing
 from etf_assets.warehouse.tables import NPORT_TABLES
 
 
@@ -27,7 +27,7 @@ def load_nport(
     form: str | None = None,
     acceptance_datetime: datetime | None = None,
     parsed_at: datetime | None = None,
-    batch_size: int = BATCH,
+    batch_size: int | None = None,
     on_flush: Callable[[str, int], None] | None = None,
 ) -> dict[str, int]:
     """Stream one N-PORT primary document into the warehouse (replace-by-accession).

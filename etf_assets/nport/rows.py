@@ -201,6 +201,55 @@ def _derivative_row(d: Derivative, base: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+# Holding fields stored in the holding column of the same name, in column order.
+_HOLDING_COLUMNS: tuple[str, ...] = (
+    "name", "title", "cusip", "isin", "ticker", "lei", "balance", "units", "units_desc",
+    "value_usd", "pct_val", "currency", "exchange_rate", "payoff_profile", "asset_category",
+    "asset_category_desc", "issuer_category", "issuer_category_desc", "country",
+    "other_country", "fair_value_level", "is_restricted", "maturity_date", "coupon_kind",
+    "annualized_rate", "is_default", "interest_in_arrears", "is_paid_in_kind",
+    "is_mandatory_convertible", "is_contingent_convertible", "is_loan_by_fund", "loan_value",
+    "is_cash_collateral", "cash_collateral_value", "is_non_cash_collateral",
+    "non_cash_collateral_value",
+)
+
+
+def _holding_prototype(base: dict[str, Any]) -> dict[str, Any]:
+    """A holding row with the filing's keys and every other column None / False."""
+    return {**base, **dict.fromkeys(_HOLDING_COLUMNS), "is_derivative": False, "extra": None}
+
+
+def _position_rows(
+    fields: dict[str, Any], prototype: dict[str, Any], base: dict[str, Any]
+) -> Iterator[tuple[Table, dict[str, Any]]]:
+    """The rows of one position from its Holding fields (``Holding(**fields)``, or every
+    field of a Holding): only the fields it sets need be there (the rest are None)."""
+    row = prototype.copy()
+    row.update(fields)  # same names as the columns, plus the three popped below
+    identifiers = row.pop("identifiers", ())
+    deriv = row.pop("derivative", None)
+    if deriv is not None:
+        row["is_derivative"] = True
+    extra = row["extra"]
+    row["extra"] = [[k, v] for k, v in extra] if extra else None
+    yield holding_table, row
+    position = row["position"]
+    if identifiers:
+        accession, series_key = row["accession_number"], row["series_key"]
+        for seq, (kind, value, desc) in enumerate(identifiers, start=1):
+            yield holding_identifier, {
+                "accession_number": accession,
+                "series_key": series_key,
+                "position": position,
+                "seq": seq,
+                "kind": kind,
+                "value": value,
+                "description": desc,
+            }
+    if deriv is not None:
+        yield derivative, _derivative_row(deriv, {**base, "position": position})
+
+
 def rows_for(
     holding: Holding,
     *,
@@ -214,70 +263,17 @@ def rows_for(
     """(table, row) pairs for one position: its ``holding`` row, one ``holding_identifier``
     row per identifier (in document order, ``seq`` from 1), and its ``derivative`` row
     when the position is a derivative. ``cik`` is zero-padded to 10 digits."""
-    h = holding
-    cik = _cik10(cik)
     base = {
         "accession_number": accession,
         "series_key": series_key,
-        "position": h.position,
+        "position": holding.position,
         "filing_date": filing_date,
         "report_date": report_date,
-        "cik": cik,
+        "cik": _cik10(cik),
         "series_id": series_id,
     }
-    yield holding_table, {
-        **base,
-        "name": h.name,
-        "title": h.title,
-        "cusip": h.cusip,
-        "isin": h.isin,
-        "ticker": h.ticker,
-        "lei": h.lei,
-        "balance": h.balance,
-        "units": h.units,
-        "units_desc": h.units_desc,
-        "value_usd": h.value_usd,
-        "pct_val": h.pct_val,
-        "currency": h.currency,
-        "exchange_rate": h.exchange_rate,
-        "payoff_profile": h.payoff_profile,
-        "asset_category": h.asset_category,
-        "asset_category_desc": h.asset_category_desc,
-        "issuer_category": h.issuer_category,
-        "issuer_category_desc": h.issuer_category_desc,
-        "country": h.country,
-        "other_country": h.other_country,
-        "fair_value_level": h.fair_value_level,
-        "is_restricted": h.is_restricted,
-        "maturity_date": h.maturity_date,
-        "coupon_kind": h.coupon_kind,
-        "annualized_rate": h.annualized_rate,
-        "is_default": h.is_default,
-        "interest_in_arrears": h.interest_in_arrears,
-        "is_paid_in_kind": h.is_paid_in_kind,
-        "is_mandatory_convertible": h.is_mandatory_convertible,
-        "is_contingent_convertible": h.is_contingent_convertible,
-        "is_loan_by_fund": h.is_loan_by_fund,
-        "loan_value": h.loan_value,
-        "is_cash_collateral": h.is_cash_collateral,
-        "cash_collateral_value": h.cash_collateral_value,
-        "is_non_cash_collateral": h.is_non_cash_collateral,
-        "non_cash_collateral_value": h.non_cash_collateral_value,
-        "is_derivative": h.derivative is not None,
-        "extra": _pairs(h.extra),
-    }
-    for seq, (kind, value, desc) in enumerate(h.identifiers, start=1):
-        yield holding_identifier, {
-            "accession_number": accession,
-            "series_key": series_key,
-            "position": h.position,
-            "seq": seq,
-            "kind": kind,
-            "value": value,
-            "description": desc,
-        }
-    if h.derivative is not None:
-        yield derivative, _derivative_row(h.derivative, base)
+    fields = {f.name: getattr(holding, f.name) for f in dataclasses.fields(holding)}
+    yield from _position_rows(fields, _holding_prototype(base), base)
 
 
 def month_end(report_date: date, month: int) -> date:
@@ -326,13 +322,22 @@ def filing_rows(
     header = stream.header
     cik10 = _cik10(cik)
     key = series_key_for(header, cik10)
+    base = {
+        "accession_number": accession,
+        "series_key": key,
+        "position": None,
+        "filing_date": filing_date,
+        "report_date": header.rep_pd_date,
+        "cik": cik10,
+        "series_id": header.series_id,
+    }
+    prototype = _holding_prototype(base)
     written = 0
-    for h in stream:
+    # Positions as Holding fields, not Holding records: the rows are the same (rows_for
+    # goes through _position_rows too) without building a frozen record per position.
+    for fields in stream.fields():
         written += 1
-        yield from rows_for(
-            h, accession=accession, filing_date=filing_date, report_date=header.rep_pd_date,
-            cik=cik10, series_id=header.series_id, series_key=key,
-        )
+        yield from _position_rows(fields, prototype, base)
     yield from monthly_rows(header, accession=accession, filing_date=filing_date, cik=cik10)
     yield nport_report, report_row(
         header, accession=accession, filing_date=filing_date, cik=cik10,
