@@ -3,6 +3,8 @@
     etf-pipeline run-all [--limit N]   discover the universe, then per trust CIK
     etf-pipeline ui [--port P]         the Dagster web UI on the same DAGSTER_HOME
     etf-pipeline parse FILE [--json]   summarize one N-PORT document, offline
+    etf-pipeline webserver | daemon    production mode's web UI and daemon (deploy/)
+    etf-pipeline worker [--name N]     a Celery worker executing runs (deploy/)
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 from etf_assets import settings
 from etf_assets.partitions import TRUSTS_PER_RUN, run_materializations
@@ -72,6 +75,13 @@ def _trust_line(cik: str, groups: tuple[str, ...], mats: dict) -> str:
     if "prospectus" in groups:
         parts.append(f"485BPOS {pm.get('filings_loaded', 0)} prospectus(es), "
                      f"{pm.get('rows_written', 0)} fee row(s)")
+    sm = mats.get(("performance", cik), {})
+    if "ncsr" in groups:
+        rows = sm.get("rows_by_table") or {}
+        parts.append(f"N-CSR {sm.get('filings_loaded', 0)} report(s), "
+                     f"{rows.get('performance', 0)} return(s), "
+                     f"{mats.get(('per_share', cik), {}).get('rows_written', 0)} "
+                     "per-share row(s)")
     fm = mats.get(("annual_flows", cik), {})
     if "flows" in groups:
         parts.append(f"24F-2NT {fm.get('filings_loaded', 0)} notice(s), "
@@ -80,13 +90,43 @@ def _trust_line(cik: str, groups: tuple[str, ...], mats: dict) -> str:
     return f"{name}: {'; '.join(parts)}"
 
 
+# Any fixed number: the advisory lock under which a fresh PostgreSQL Dagster storage is
+# created (the warehouse's is another, etf_assets/warehouse/engine.py).
+_PG_INSTANCE_INIT_LOCK = 0x45544644  # "ETFD"
+
+
+@contextmanager
+def _instance_init_lock(home):
+    """Serializes a Dagster storage's first use: a file lock in DAGSTER_HOME, or with
+    DAGSTER_PG_URL an advisory lock in that database (processes of several machines, each
+    with its own DAGSTER_HOME, share the storage)."""
+    pg = settings.dagster_pg_url()
+    if pg is None:
+        with settings.file_lock(home / ".etf-init.lock"):
+            yield
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(pg)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_INSTANCE_INIT_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"),
+                             {"k": _PG_INSTANCE_INIT_LOCK})
+    finally:
+        engine.dispose()
+
+
 def _open_instance(home):
     """The Dagster instance of `home`, its storages created under a lock: concurrent
     first runs on a fresh home otherwise race creating the same SQLite tables and
     alembic stamps, and can leave the home broken for good."""
     from dagster import DagsterInstance
 
-    with settings.file_lock(home / ".etf-init.lock"):
+    with _instance_init_lock(home):
         instance = DagsterInstance.get()
         instance.get_runs(limit=1)  # run storage
         instance.get_dynamic_partitions("trust_cik")  # event log storage
@@ -123,6 +163,21 @@ def _check_settings() -> None:
     if problem:
         shown = _shown_url(settings.warehouse_url())
         raise settings.SettingsError(f"{settings.WAREHOUSE_URL_VAR}={shown}: {problem}")
+    _check_production()
+
+
+def _check_production() -> None:
+    """Production mode's settings, when set: the Dagster database answers, the Celery
+    broker and result backend are well formed."""
+    from etf_assets.warehouse.engine import check_warehouse_url
+
+    settings.validate_production()
+    pg = settings.dagster_pg_url()
+    if pg:
+        problem = check_warehouse_url(pg)  # same connection check as the warehouse's
+        if problem:
+            raise settings.SettingsError(
+                f"{settings.DAGSTER_PG_URL_VAR}={_shown_url(pg)}: {problem}")
 
 
 def run_all(limit: int | None) -> int:
@@ -249,11 +304,15 @@ def _print_summary(engine) -> None:
         filing,
         holding,
         nport_monthly_flow,
+        per_share_operating,
+        performance,
+        prospectus_fee,
     )
 
     with engine.connect() as conn:
         totals = {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
-                  for t in (filing, holding, derivative, nport_monthly_flow, annual_flow)}
+                  for t in (filing, holding, derivative, nport_monthly_flow, annual_flow,
+                            prospectus_fee, performance, per_share_operating)}
         rows = conn.execute(
             select(etf.c.decision_source, etf.c.is_etf, func.count())
             .where(etf.c.active.is_(True))
@@ -271,6 +330,7 @@ def ui(port: int, host: str) -> int:
 
     try:  # the daemon's sensors would fail every tick without them
         _check_settings()
+        _check_celery_connection()  # with a broker, the UI's runs go to the workers
     except (SecConfigError, settings.SettingsError) as exc:
         return _fail(str(exc))
     home = settings.ensure_dagster_home()
@@ -291,14 +351,129 @@ def ui(port: int, host: str) -> int:
     return 0  # not reached
 
 
+def _check_celery_connection() -> None:
+    """With ETF_CELERY_BROKER_URL: the broker and the result backend answer."""
+    broker = settings.celery_broker_url()
+    if not broker:
+        return
+    from kombu import Connection
+
+    for var, url in ((settings.CELERY_BROKER_VAR, broker),
+                     (settings.CELERY_BACKEND_VAR, settings.celery_result_backend())):
+        if var == settings.CELERY_BACKEND_VAR and not url.startswith(("redis://", "rediss://")):
+            continue  # another backend (a database): Celery reports it at first use
+        try:
+            with Connection(url, connect_timeout=3) as conn:
+                conn.ensure_connection(max_retries=1, timeout=5)
+        except Exception as exc:  # noqa: BLE001 - refused, auth, unknown vhost, ...
+            raise settings.SettingsError(
+                f"{var}={_shown_url(url)}: cannot connect ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0][:160] if str(exc) else ''})") from None
+
+
+def _exec_from_home(argv: list[str]) -> int:
+    """Replace this process with a Dagster (or Celery) command started from DAGSTER_HOME:
+    Dagster warns about any dagster.yaml in its working directory that is not the home's."""
+    os.chdir(os.environ[settings.DAGSTER_HOME_VAR])
+    binary = os.path.join(os.path.dirname(sys.executable), argv[0])
+    os.execvp(binary if os.path.exists(binary) else argv[0], [argv[0], *argv[1:]])
+    return 0  # not reached
+
+
+def _production_home(component: str, need_celery: bool = False):
+    """Settings checked (exit 2 naming the bad one), then the Dagster home seeded and
+    its storage initialized under the lock: the services of a deployment (deploy/)
+    start this way. Returns the home, or None after printing the error."""
+    from etf_assets.edgar.client import SecConfigError
+
+    try:
+        _check_settings()
+        if need_celery:
+            for var, value in ((settings.DAGSTER_PG_URL_VAR, settings.dagster_pg_url()),
+                               (settings.CELERY_BROKER_VAR, settings.celery_broker_url())):
+                if not value:
+                    raise settings.SettingsError(
+                        f"{var}: required by `etf-pipeline {component}` (workers share "
+                        "the Dagster storage and take runs from the broker)")
+        _check_celery_connection()
+    except (SecConfigError, settings.SettingsError) as exc:
+        _fail(str(exc))
+        return None
+    home = settings.ensure_dagster_home()
+    instance = _open_instance(home)
+    try:
+        problem = _instance_problem(instance)
+    finally:
+        instance.dispose()
+    if problem:
+        _fail(f"{home / 'dagster.yaml'}: {problem}")
+        return None
+    return home
+
+
+def _instance_problem(instance) -> str | None:
+    """A DAGSTER_HOME/dagster.yaml the user took over (no marker line) may ignore the
+    production settings: a daemon would then run everything on its own machine, or a
+    worker record runs in SQLite nobody else reads. Say so instead."""
+    from dagster_postgres import PostgresRunStorage
+
+    if settings.dagster_pg_url() and not isinstance(instance.run_storage, PostgresRunStorage):
+        return (f"{settings.DAGSTER_PG_URL_VAR} is set but this Dagster home does not store "
+                "in PostgreSQL (your own dagster.yaml: see deploy/dagster.yaml)")
+    if settings.celery_broker_url() and type(instance.run_launcher).__name__ != "CeleryRunLauncher":
+        return (f"{settings.CELERY_BROKER_VAR} is set but this Dagster home does not launch "
+                "runs on Celery (your own dagster.yaml: see deploy/dagster.yaml)")
+    return None
+
+
+def worker(name: str | None, concurrency: int) -> int:
+    """A Celery worker that executes the runs the daemon and the web UI launch (each run
+    in one of its `concurrency` pool processes, steps in-process)."""
+    if concurrency < 1:
+        return _fail("--concurrency must be at least 1")
+    home = _production_home("worker", need_celery=True)
+    if home is None:
+        return 2
+    node = f"{name or f'etf-{os.getpid()}'}@%h"
+    print(f"Dagster home: {home}\nBroker:       {_shown_url(settings.celery_broker_url())} "
+          f"(queue {settings.celery_queue()})\nSEC budget:   {settings.rate_limit_url()}",
+          flush=True)
+    # --prefetch-multiplier=1: a worker reserves no run beyond the ones it executes
+    # (dagster-celery's own `worker start` does the same).
+    return _exec_from_home(["celery", "-A", "etf_assets.celery_app", "worker", "-n", node,
+                            "-c", str(concurrency), "-Q", settings.celery_queue(),
+                            "--prefetch-multiplier=1", "-l", "INFO"])
+
+
+def webserver(port: int, host: str) -> int:
+    """Production mode's web UI: `dagster-webserver` on the seeded Dagster home."""
+    home = _production_home("webserver")
+    if home is None:
+        return 2
+    return _exec_from_home(["dagster-webserver", "-m", "etf_assets.definitions",
+                            "-h", host, "-p", str(port)])
+
+
+def daemon() -> int:
+    """Production mode's daemon: sensors, schedules, backfills, automation, run queue."""
+    home = _production_home("daemon")
+    if home is None:
+        return 2
+    return _exec_from_home(["dagster-daemon", "run", "-m", "etf_assets.definitions"])
+
+
 # A 24F-2NT notice is a few kB; an N-PORT of any size is streamed.
 MAX_NOTICE_BYTES = 50 * 1024 * 1024
+# A large trust's N-CSR (every series' TSR and statements in one document) runs to tens
+# of MB; it is read whole.
+MAX_HTML_BYTES = 200 * 1024 * 1024
 
 
 def parse_file(path: str, as_json: bool) -> int:
-    """Summarize one N-PORT or 24F-2NT XML document or a 485BPOS (inline XBRL HTML) (no
-    network, no database); the form is detected from the document's start. N-PORT documents are streamed from
-    the file: memory stays flat whatever their size."""
+    """Summarize one N-PORT or 24F-2NT XML document, a 485BPOS (inline XBRL HTML) or an
+    N-CSR / N-CSRS (TSR inline XBRL and Financial Highlights) (no network, no database);
+    the form is detected from the document. N-PORT documents are streamed from the
+    file: memory stays flat whatever their size."""
     import json
     import stat
 
@@ -306,6 +481,8 @@ def parse_file(path: str, as_json: bool) -> int:
     from etf_assets.flows.parse import Notice24F2Error, parse_24f2
     from etf_assets.flows.parse import summarize as summarize_24f2
     from etf_assets.nport.parse import NportParseError, iter_nport, summarize
+    from etf_assets.ncsr.parse import NcsrError, looks_like_ncsr, parse_ncsr
+    from etf_assets.ncsr.parse import summarize as summarize_ncsr
     from etf_assets.prospectus.parse import ProspectusError, parse_485bpos
     from etf_assets.prospectus.parse import summarize as summarize_prospectus
 
@@ -321,9 +498,14 @@ def parse_file(path: str, as_json: bool) -> int:
                     return _fail(f"{path}: {info.st_size:,} bytes is not a 24F-2NT notice", 1)
                 summary = summarize_24f2(parse_24f2(f.read()))
             elif b"http://www.xbrl.org/2013/inlineXBRL" in head or b"<html" in head.lower():
-                if info.st_size > MAX_NOTICE_BYTES:
-                    return _fail(f"{path}: {info.st_size:,} bytes is not a prospectus", 1)
-                summary = summarize_prospectus(parse_485bpos(f.read()))
+                if info.st_size > MAX_HTML_BYTES:
+                    return _fail(f"{path}: {info.st_size:,} bytes is more than a prospectus "
+                                 "or shareholder report holds", 1)
+                data = f.read()
+                if looks_like_ncsr(data):
+                    summary = summarize_ncsr(parse_ncsr(data))
+                else:
+                    summary = summarize_prospectus(parse_485bpos(data))
             elif b"SUBMISSION TYPE:" in head and b"24F-2NT" in head:
                 return _fail(f"{path}: a text 24F-2NT (before EDGAR's XML notices of 2020): "
                              "not parsed (README, Flows)", 1)
@@ -331,7 +513,7 @@ def parse_file(path: str, as_json: bool) -> int:
                 summary = summarize(iter_nport(f))
     except OSError as exc:
         return _fail(f"cannot read {path}: {exc.strerror}")
-    except (NportParseError, Notice24F2Error, ProspectusError) as exc:
+    except (NportParseError, Notice24F2Error, ProspectusError, NcsrError) as exc:
         return _fail(f"{path}: {exc}", 1)
     if as_json:
         print(json.dumps(summary, indent=2))
@@ -345,9 +527,12 @@ def parse_file(path: str, as_json: bool) -> int:
             print(f"{'skipped':<22} {len(value)}")
             for item in value:
                 print(f"{'':<22} position {item['position']}: {item['reason']}")
-        elif key in ("blocks", "fee_tables"):
+        elif key in ("blocks", "fee_tables", "classes", "financial_highlights") \
+                and isinstance(value, list):
+            label = {"blocks": "block", "fee_tables": "fee_table", "classes": "class",
+                     "financial_highlights": "highlights_table"}[key]
             for block in value:
-                print(f"{key[:-1]:<22} " + ", ".join(f"{k} {v}" for k, v in block.items()))
+                print(f"{label:<22} " + ", ".join(f"{k} {v}" for k, v in block.items()))
         elif isinstance(value, dict):
             print(f"{key:<22} " + ", ".join(f"{k} {v}" for k, v in value.items()))
         else:
@@ -365,10 +550,20 @@ def build_parser() -> argparse.ArgumentParser:
     u = sub.add_parser("ui", help="the Dagster web UI and daemon on the same DAGSTER_HOME")
     u.add_argument("--port", type=int, default=3000)
     u.add_argument("--host", default="127.0.0.1")
-    pa = sub.add_parser("parse", help="summarize one N-PORT or 24F-2NT XML document or "
-                        "a 485BPOS inline XBRL prospectus (offline; the form is detected)")
+    pa = sub.add_parser("parse", help="summarize one N-PORT or 24F-2NT XML document, a "
+                        "485BPOS inline XBRL prospectus or an N-CSR / N-CSRS shareholder "
+                        "report (offline; the form is detected)")
     pa.add_argument("file")
     pa.add_argument("--json", action="store_true", help="machine-readable output")
+    ws = sub.add_parser("webserver", help="production: the Dagster web UI alone (deploy/)")
+    ws.add_argument("--port", type=int, default=3000)
+    ws.add_argument("--host", default="127.0.0.1")
+    sub.add_parser("daemon", help="production: the Dagster daemon alone (deploy/)")
+    w = sub.add_parser("worker", help="production: a Celery worker executing runs (deploy/)")
+    w.add_argument("--name", default=None, help="worker name (default etf-<pid>); "
+                   "@<hostname> is appended")
+    w.add_argument("--concurrency", type=int, default=1, metavar="N",
+                   help="runs executed at once (default 1)")
     return p
 
 
@@ -380,6 +575,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ui(args.port, args.host)
     if args.command == "parse":
         return parse_file(args.file, args.json)
+    if args.command == "worker":
+        return worker(args.name, args.concurrency)
+    if args.command == "webserver":
+        return webserver(args.port, args.host)
+    if args.command == "daemon":
+        return daemon()
     return _fail(f"unknown command {args.command}")
 
 

@@ -1,7 +1,14 @@
 """Dagster wiring only: assets, checks, jobs, schedules, sensors, resources."""
 
-from dagster import Definitions, in_process_executor
+from dagster import (
+    AssetSelection,
+    AutomationConditionSensorDefinition,
+    DefaultSensorStatus,
+    Definitions,
+    in_process_executor,
+)
 
+from etf_assets.coverage.assets import coverage, etfs_within_max_lag
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.freshness.sensors import gap_repair_sensor, sec_filings_sensor
 from etf_assets.jobs import check_data_quality_job, refresh_trusts_job, refresh_universe_job
@@ -20,13 +27,20 @@ from etf_assets.warehouse.engine import WarehouseResource
 # so loading these definitions needs no secrets and sends no request.
 RESOURCES = {"sec": SecClientResource(), "warehouse": WarehouseResource()}
 
+# Declarative automation (the `coverage` report's condition), on by default: the
+# daemon evaluates it every 30 s. Declared here so it is on without a click in the UI.
+automation_sensor = AutomationConditionSensorDefinition(
+    "default_automation_condition_sensor", target=AssetSelection.all(),
+    default_status=DefaultSensorStatus.RUNNING, minimum_interval_seconds=30)
+
 defs = Definitions(
-    assets=[etf_universe, trust_filings],
+    assets=[etf_universe, trust_filings, coverage],
     asset_checks=[etfs_found, etf_series_belong_to_their_trust,
-                  one_current_ticker_per_etf_class, no_ticker_current_for_two_classes],
+                  one_current_ticker_per_etf_class, no_ticker_current_for_two_classes,
+                  etfs_within_max_lag],
     jobs=[refresh_universe_job, refresh_trusts_job, check_data_quality_job],
     schedules=[daily_universe_refresh],
-    sensors=[sec_filings_sensor, gap_repair_sensor],
+    sensors=[sec_filings_sensor, gap_repair_sensor, automation_sensor],
     resources=RESOURCES,
     # Every run's steps in the run's own process, UI-launched ones included (jobs.py).
     executor=in_process_executor,

@@ -11,11 +11,12 @@ from logging import Logger
 from typing import Any, Optional
 
 from dagster import AssetCheckSeverity, AssetCheckSpec, AssetKey, AssetSpec, MetadataValue
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_name
 from etf_assets.freshness.stale import format_data_version
+from etf_assets.warehouse.tables import filing
 from etf_assets.warehouse.universe import etf_series_ids
 
 
@@ -66,6 +67,13 @@ class FilingsResult:
         }
 
 
+def add_counts(into: dict[str, int], counts: Mapping[str, int]) -> None:
+    """Add non-zero `counts` (rows per table, items left out per kind) into `into`."""
+    for key, n in counts.items():
+        if n:
+            into[key] = into.get(key, 0) + n
+
+
 def etf_trust_filings(cik: str, client: SecClient, engine: Engine, forms: Sequence[str],
                       since: Optional[date], result: FilingsResult) -> list[FilingRef]:
     """A trust's filings of `forms` (none asked for when it has no ETF series); the
@@ -98,6 +106,65 @@ def fetch_primary(cik: str, ref: FilingRef, client: SecClient, result: FilingsRe
     except SecNotFound:
         result.failed[ref.accession_number] = "primary document not found on EDGAR"
         return None
+
+
+def recent_filings(filings: Sequence[FilingRef], forms: Sequence[str],
+                   since: Optional[date], window_days: int) -> list[FilingRef]:
+    """The filings of `forms` to have, newest first: since `since`, else those of the
+    last `window_days` before the newest."""
+    docs = sorted((f for f in filings if f.form in forms),
+                  key=lambda f: (f.filing_date, f.accession_number), reverse=True)
+    if not docs:
+        return []
+    if since is None:
+        since = date.fromordinal(docs[0].filing_date.toordinal() - window_days)
+    return [f for f in docs if f.filing_date >= since]
+
+
+# A slice's loader of one document: (conn, primary document bytes, *, accession,
+# filing_date, cik, url, form, report_date, acceptance_datetime) -> (rows per table,
+# what was left out), e.g. prospectus.load.load_prospectus.
+LoadOne = Callable[..., tuple[dict[str, int], Any]]
+
+
+def load_recent_filings(cik: str, client: SecClient, engine: Engine, forms: Sequence[str],
+                        options: LoadOptions, result: FilingsResult, *, window_days: int,
+                        load_one: LoadOne, unreadable: type[Exception], skip_reason: str,
+                        log: Logger) -> list[tuple[FilingRef, dict[str, int], Any]]:
+    """Load each of a trust's recent filings of `forms` not loaded yet, one transaction
+    per accession: fetch its primary document, `load_one` it. A document `load_one`
+    refuses with `unreadable` (nothing in it to read: an untagged prospectus, a report
+    without TSR or highlights) is skipped with `skip_reason`, not failed. Returns what
+    each loaded filing wrote."""
+    filings = etf_trust_filings(cik, client, engine, forms, options.since, result)
+    with engine.connect() as conn:
+        loaded = set(conn.execute(select(filing.c.accession_number).where(
+            filing.c.cik == cik, filing.c.form.in_(forms))).scalars())
+    out = []
+    for ref in recent_filings(filings, forms, options.since, window_days):
+        if ref.accession_number in loaded:
+            result.skip("already loaded")
+            continue
+        fetched = fetch_primary(cik, ref, client, result, default="")
+        if fetched is None:
+            continue
+        name, doc = fetched
+        try:
+            with engine.begin() as conn:
+                written, kept = load_one(
+                    conn, doc, accession=ref.accession_number, filing_date=ref.filing_date,
+                    cik=cik, url=client.archive_url(cik, ref.accession_number, name),
+                    form=ref.form, report_date=ref.report_date,
+                    acceptance_datetime=ref.acceptance_datetime)
+        except unreadable as exc:
+            result.skip(f"{skip_reason}: {str(exc)[:80]}")
+            log.warning("%s %s skipped: %s", ref.form, ref.accession_number, exc)
+            continue
+        result.accessions_loaded.append(ref.accession_number)
+        log.info("%s: loaded %s (%s of %s): %s", cik, ref.accession_number, ref.form,
+                 ref.filing_date, written)
+        out.append((ref, written, kept))
+    return out
 
 
 def verdicts(problems: Mapping[str, Mapping[str, list[str]]], checked: Mapping[str, int],

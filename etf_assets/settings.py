@@ -41,6 +41,18 @@ CACHE_DIR_VAR = "ETF_CACHE_DIR"
 CACHE_TTL_VAR = "ETF_CACHE_TTL_SECONDS"
 DEFAULT_CACHE_TTL = 60.0
 DAGSTER_HOME_VAR = "DAGSTER_HOME"
+# Production mode (README: Production). Set: the Dagster instance keeps runs, event log
+# and schedules in this PostgreSQL database instead of SQLite files in DAGSTER_HOME.
+DAGSTER_PG_URL_VAR = "DAGSTER_PG_URL"
+# Set: runs launched by the daemon and the web UI execute on Celery workers
+# (`etf-pipeline worker`), through this broker (RabbitMQ amqp:// or Redis redis://).
+CELERY_BROKER_VAR = "ETF_CELERY_BROKER_URL"
+CELERY_BACKEND_VAR = "ETF_CELERY_RESULT_BACKEND"
+CELERY_QUEUE_VAR = "ETF_CELERY_QUEUE"
+DEFAULT_CELERY_QUEUE = "dagster"  # dagster-celery's default queue
+# The coverage report's check fails when an ETF has been behind SEC this many days.
+COVERAGE_MAX_LAG_VAR = "ETF_COVERAGE_MAX_LAG_DAYS"
+DEFAULT_COVERAGE_MAX_LAG_DAYS = 45
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -157,9 +169,80 @@ def validate_paths() -> None:
         raise SettingsError(f"{DAGSTER_HOME_VAR}={home}: {problem}")
 
 
+def coverage_max_lag_days() -> int:
+    return int(_number(COVERAGE_MAX_LAG_VAR, DEFAULT_COVERAGE_MAX_LAG_DAYS, low=1,
+                       high=3650, integer=True))
+
+
 def validate_numbers() -> None:
     """Every numeric setting, read once: SettingsError on the first bad one."""
     cache_ttl_seconds(), requests_per_second(), pause_seconds(), retry_policy()
+    coverage_max_lag_days()
+
+
+def _postgres_url(var: str) -> str | None:
+    """A PostgreSQL URL setting with psycopg2 as its driver (SQLAlchemy 2.1 would pick
+    psycopg 3, which is not installed), or None when unset."""
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        return None
+    scheme, sep, rest = raw.partition("://")
+    if not sep or scheme not in ("postgresql", "postgres", "postgresql+psycopg2"):
+        raise SettingsError(f"{var}: must be a postgresql:// URL "
+                            "(postgresql://user:password@host:5432/database)")
+    return f"postgresql+psycopg2://{rest}"
+
+
+def dagster_pg_url() -> str | None:
+    """DAGSTER_PG_URL: the Dagster instance's PostgreSQL (None: SQLite in DAGSTER_HOME)."""
+    return _postgres_url(DAGSTER_PG_URL_VAR)
+
+
+_CELERY_SCHEMES = ("amqp://", "amqps://", "pyamqp://", "redis://", "rediss://")
+
+
+def celery_broker_url() -> str | None:
+    """ETF_CELERY_BROKER_URL, or None: runs execute where the daemon / UI launches them."""
+    raw = os.environ.get(CELERY_BROKER_VAR, "").strip()
+    if not raw:
+        return None
+    if not raw.startswith(_CELERY_SCHEMES):
+        raise SettingsError(f"{CELERY_BROKER_VAR}: must be an amqp:// (RabbitMQ) or "
+                            "redis:// URL")
+    return raw
+
+
+def celery_result_backend() -> str:
+    """Where workers record task states. Dagster's run monitoring (in the daemon) asks
+    them from another process than the one that sent the task, so Celery's `rpc://`
+    (answers only to the sender) would make every run look lost; default: the broker
+    when it is Redis."""
+    raw = os.environ.get(CELERY_BACKEND_VAR, "").strip()
+    broker = celery_broker_url() or ""
+    if not raw:
+        if broker.startswith(("redis://", "rediss://")):
+            return broker
+        raise SettingsError(f"{CELERY_BACKEND_VAR}: required with a RabbitMQ "
+                            f"{CELERY_BROKER_VAR} (a redis://host:6379/1 URL)")
+    if raw.startswith("rpc://"):
+        raise SettingsError(f"{CELERY_BACKEND_VAR}={raw}: rpc:// answers only the process "
+                            "that sent a task, and Dagster's run monitoring asks from "
+                            "another; use redis://")
+    return raw
+
+
+def celery_queue() -> str:
+    raw = os.environ.get(CELERY_QUEUE_VAR, "").strip() or DEFAULT_CELERY_QUEUE
+    if not raw.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise SettingsError(f"{CELERY_QUEUE_VAR}={raw!r}: letters, digits, '-', '_', '.'")
+    return raw
+
+
+def validate_production() -> None:
+    """The production-mode settings, when set: SettingsError on the first bad one."""
+    dagster_pg_url()
+    if celery_broker_url():
+        celery_result_backend(), celery_queue()
 
 
 # A data dir loaded from one EDGAR (the demo's fake EDGAR, a mirror) names it here, so
@@ -231,6 +314,51 @@ MANAGED_MARKER = ("# managed by etf-pipeline: a copy of the repository's dagster
                   "refreshed on every start; delete this line to keep your own edits\n")
 
 
+# Appended to the managed copy of dagster.yaml when DAGSTER_PG_URL is set. The URL stays
+# in the environment (it may carry a password); etf-pipeline exports it with psycopg2
+# as the driver for the processes it starts.
+POSTGRES_STORAGE_YAML = f"""
+# {DAGSTER_PG_URL_VAR} is set: runs, event log and schedules in PostgreSQL (etf-pipeline
+# adds this block; README: Production).
+storage:
+  postgres:
+    postgres_url:
+      env: {DAGSTER_PG_URL_VAR}
+"""
+
+# Appended when ETF_CELERY_BROKER_URL is set: every run the daemon dequeues (sensors,
+# backfills, automation, the UI's launches) is sent to a Celery worker.
+CELERY_LAUNCHER_YAML = """
+# {broker_var} is set: runs execute on Celery workers
+# (`etf-pipeline worker`). Keep the run queue's max_concurrent_runs at most the workers'
+# slots together: a run waiting in the broker counts against run_monitoring's
+# start_timeout_seconds.
+run_launcher:
+  module: dagster_celery.launcher
+  class: CeleryRunLauncher
+  config:
+    broker:
+      env: {broker_var}
+    backend:
+      env: {backend_var}
+    default_queue: {queue}
+"""
+
+
+def instance_yaml(template: str, postgres: bool, celery_queue_name: str | None) -> str:
+    """The Dagster home's dagster.yaml: the repository's, plus PostgreSQL storage and the
+    Celery run launcher when production mode asks for them (pure: tests and
+    deploy/dagster.yaml use it)."""
+    text = template
+    if postgres:
+        text += POSTGRES_STORAGE_YAML
+    if celery_queue_name:
+        text += CELERY_LAUNCHER_YAML.format(broker_var=CELERY_BROKER_VAR,
+                                            backend_var=CELERY_BACKEND_VAR,
+                                            queue=celery_queue_name)
+    return text
+
+
 def ensure_dagster_home() -> Path:
     """Resolve DAGSTER_HOME (default: <data dir>/dagster-home) and seed its dagster.yaml.
 
@@ -238,14 +366,24 @@ def ensure_dagster_home() -> Path:
     runs the web UI shows. The repository's dagster.yaml is copied in with a marker
     line, and refreshed while the marker is there (a home made by an older version gets
     the current settings); a copy without the marker is the user's and never touched.
+    Production mode (DAGSTER_PG_URL, ETF_CELERY_BROKER_URL) adds its blocks to the copy,
+    and the resolved URLs are exported for Dagster, which reads them from the environment.
     """
+    pg = dagster_pg_url()
+    broker = celery_broker_url()
+    if pg:
+        os.environ[DAGSTER_PG_URL_VAR] = pg
+    if broker:
+        os.environ[CELERY_BACKEND_VAR] = celery_result_backend()
     raw = os.environ.get(DAGSTER_HOME_VAR)
     home = Path(raw).expanduser().resolve() if raw else data_dir() / "dagster-home"
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
     template = REPO_ROOT / "dagster.yaml"
-    if template.exists():
-        wanted = MANAGED_MARKER + template.read_text()
+    base = template.read_text() if template.exists() else None
+    if base is not None or pg or broker:  # production mode never silently falls back
+        wanted = MANAGED_MARKER + instance_yaml(base or "", pg is not None,
+                                                celery_queue() if broker else None)
         current = target.read_text() if target.exists() else None
         if current is None or (current != wanted and current.startswith(MANAGED_MARKER)):
             tmp = target.with_suffix(f".tmp{os.getpid()}")

@@ -63,7 +63,9 @@ def isolated_env(tmp_path, monkeypatch) -> None:
     inherits the developer's SEC settings."""
     for var in ("SEC_USER_AGENT", "EDGAR_BASE_URL", "EDGAR_DATA_URL", "ETF_WAREHOUSE_URL",
                 "ETF_CACHE_DIR", "ETF_RATE_LIMIT_URL", "SEC_REQUESTS_PER_SECOND",
-                "SEC_RATE_LIMIT_PAUSE_SECONDS", "ETF_CACHE_TTL_SECONDS"):
+                "SEC_RATE_LIMIT_PAUSE_SECONDS", "ETF_CACHE_TTL_SECONDS", "DAGSTER_PG_URL",
+                "ETF_CELERY_BROKER_URL", "ETF_CELERY_RESULT_BACKEND", "ETF_CELERY_QUEUE",
+                "ETF_COVERAGE_MAX_LAG_DAYS"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("ETF_DATA_DIR", str(tmp_path / "data"))
     # The default budget file is one per machine: tests keep their own.
@@ -111,23 +113,34 @@ def _postgres_url():
     return url
 
 
-@pytest.fixture
-def pg_engine():
-    """A fresh schema etf_test_<random> on the test PostgreSQL, dropped afterwards.
-    Unreachable: FAIL when $CI is set, else skip."""
-    url = _postgres_url()
+def service_missing(msg: str) -> None:
+    """A local service a test needs is not there: FAIL when $CI is set (CI provides
+    every service), else skip."""
+    if os.environ.get("CI"):
+        pytest.fail(msg)
+    pytest.skip(msg)
+
+
+def _admin_engine(url):
     admin = create_engine(url, connect_args={"connect_timeout": 5})
     try:
         with admin.connect() as conn:
             conn.execute(text("select 1"))
     except Exception as exc:  # noqa: BLE001 - any connection problem
         admin.dispose()
-        msg = (f"PostgreSQL at {url.render_as_string(hide_password=True)} is unreachable "
-               f"({type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:200]}); "
-               "set ETF_TEST_POSTGRES_URL")
-        if os.environ.get("CI"):
-            pytest.fail(msg)
-        pytest.skip(msg)
+        service_missing(
+            f"PostgreSQL at {url.render_as_string(hide_password=True)} is unreachable "
+            f"({type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:200]}); "
+            "set ETF_TEST_POSTGRES_URL")
+    return admin
+
+
+@pytest.fixture
+def pg_engine():
+    """A fresh schema etf_test_<random> on the test PostgreSQL, dropped afterwards.
+    Unreachable: FAIL when $CI is set, else skip."""
+    url = _postgres_url()
+    admin = _admin_engine(url)
     schema = f"etf_test_{uuid.uuid4().hex[:12]}"
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -155,3 +168,25 @@ def warehouse_url(request, monkeypatch) -> str:
     engine = request.getfixturevalue("pg_engine")
     monkeypatch.setenv("ETF_WAREHOUSE_URL", engine.test_url)
     return engine.test_url
+
+
+@pytest.fixture
+def dagster_pg_url(monkeypatch) -> Iterator[str]:
+    """DAGSTER_PG_URL set to a fresh database etf_dagster_<random> on the test
+    PostgreSQL (Dagster's storage lives in a database's public schema: a database per
+    test keeps runs and partitions of tests apart), dropped afterwards. Unreachable:
+    FAIL when $CI is set, else skip."""
+    url = _postgres_url()
+    _admin_engine(url).dispose()
+    name = f"etf_dagster_{uuid.uuid4().hex[:12]}"
+    autocommit = create_engine(url, isolation_level="AUTOCOMMIT")
+    with autocommit.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        db_url = url.set(database=name).render_as_string(hide_password=False)
+        monkeypatch.setenv("DAGSTER_PG_URL", db_url)
+        yield db_url
+    finally:
+        with autocommit.connect() as conn:  # FORCE: a killed worker may hold a connection
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        autocommit.dispose()

@@ -188,6 +188,11 @@ def test_dagster_home_keeps_the_repository_settings_unless_the_user_took_over():
     ("ETF_WAREHOUSE_URL", "not a url"),
     ("ETF_RATE_LIMIT_URL", "redis://127.0.0.1:1/0"),
     ("SEC_USER_AGENT", "Zoë Research zoe@example.com"),
+    ("DAGSTER_PG_URL", "postgresql://postgres@127.0.0.1:1/nowhere"),
+    ("DAGSTER_PG_URL", "sqlite:////tmp/dagster.db"),
+    ("ETF_CELERY_BROKER_URL", "http://127.0.0.1:5672"),
+    ("ETF_CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//"),  # no result backend
+    ("ETF_COVERAGE_MAX_LAG_DAYS", "0"), ("ETF_COVERAGE_MAX_LAG_DAYS", "1.5"),
 ])
 def test_bad_settings_exit_2_with_one_line_before_anything_is_written(var, value, capsys,
                                                                       monkeypatch, sec_env):

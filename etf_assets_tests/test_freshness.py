@@ -43,13 +43,21 @@ from etf_assets.warehouse.tables import (
     derivative,
     filing,
     holding,
+    ncsr_expense,
     nport_monthly_flow,
     nport_monthly_return,
+    per_share_operating,
     prospectus_fee,
 )
 from etf_assets_tests.conftest import start_fake
-from etf_assets_tests.fake_edgar.build import fixture_path, nport_filing
+from etf_assets_tests.fake_edgar.build import (
+    NCSR_REPORTS,
+    fixture_path,
+    generated_trust,
+    nport_filing,
+)
 from etf_assets_tests.fake_edgar.server import Faults
+from etf_assets_tests.fake_edgar.tsr import plan_ncsr
 from etf_assets_tests.runs import run_trusts
 
 NPORT_KEYS = [AssetKey("holdings"), AssetKey("derivatives"), AssetKey("monthly_flows"),
@@ -86,14 +94,16 @@ def test_staleness_rule():
     assert stale_groups(PartitionState(), None) == {"ncen": "never loaded",
                                                     "nport": "never loaded",
                                                     "flows": "never loaded",
-                                                    "prospectus": "never loaded"}
+                                                    "prospectus": "never loaded",
+                                                    "ncsr": "never loaded"}
     # A group never materialized is stale on its own (a form added to a loaded trust).
-    state = PartitionState({"ncen": seen, "nport": seen, "flows": None, "prospectus": seen})
+    state = PartitionState({"ncen": seen, "nport": seen, "flows": None, "prospectus": seen,
+                            "ncsr": seen})
     assert not state.never_loaded
     assert stale_groups(state, None) == {"flows": "never loaded"}
     newer = (date(2026, 11, 13), "0009999999-26-000011")
     assert stale_groups(PartitionState({"ncen": seen, "nport": seen, "flows": seen,
-                                        "prospectus": seen}),
+                                        "prospectus": seen, "ncsr": seen}),
                         {"nport": newer, "ncen": seen}) == {"nport": newer[1]}
 
 
@@ -102,7 +112,7 @@ def _rows(conn) -> list[tuple]:
     tuples (row-for-row equality)."""
     out = []
     for table in (holding, derivative, nport_monthly_flow, nport_monthly_return, annual_flow,
-                  prospectus_fee):
+                  prospectus_fee, ncsr_expense, per_share_operating):
         cols = [c for c in table.c if c.name not in ("extra", "nested", "counterparties",
                                                      "notional_amounts", "ref_identifiers")]
         out += [(table.name, *r) for r in conn.execute(
@@ -222,14 +232,28 @@ def test_run_all_under_faults_then_rerun_equals_fault_free(sec_env, monkeypatch,
             clean = _rows(conn)
     # Per trust: 8 positions + 1 derivative, 3 months of flows and of returns (one
     # class), a 24F-2NT block per series (even CIKs: 15 trusts, 27 series) or one for
-    # the trust, one fee row per ETF class; filings: N-CEN + the newest NPORT-P + the
-    # newest 24F-2NT + the 485BPOS.
+    # the trust, one fee row per ETF class, a TSR expense row per ETF class in each of
+    # the N-CSR and N-CSRS, their highlights columns (5 years; 6 with the six months);
+    # filings: N-CEN + the newest NPORT-P + the newest 24F-2NT + the 485BPOS + N-CSR +
+    # N-CSRS.
+    highlights_columns = sum(
+        len(t.columns) for i in range(30) for report, _, semiannual in NCSR_REPORTS
+        for c, t in zip(*_ncsr_plan_parts(i, report, semiannual)) if c.is_etf)
     tables = [r[0] for r in clean]
     assert {t: tables.count(t) for t in set(tables)} == {
         "holding": 30 * 8, "derivative": 30, "nport_monthly_flow": 30 * 3,
-        "nport_monthly_return": 30 * 3, "annual_flow": 15 + 27, "prospectus_fee": 30}
-    assert n_filings == 30 * 4
+        "nport_monthly_return": 30 * 3, "annual_flow": 15 + 27, "prospectus_fee": 30,
+        "ncsr_expense": 30 * 2, "per_share_operating": highlights_columns}
+    assert n_filings == 30 * 6
     assert faulty == clean
+
+
+def _ncsr_plan_parts(i: int, report: date, semiannual: bool):
+    """The classes and highlights tables generated trust i's report is rendered from."""
+    cik, name, series = generated_trust(i, 1)
+    plan = plan_ncsr(cik=f"{cik:010d}", reg_name=name, series=series, period_end=report,
+                     semiannual=semiannual, seed=42 + i)
+    return plan.classes, plan.highlights
 
 
 def _seed_states(instance, ciks: list[str], version: str) -> None:
@@ -268,7 +292,7 @@ def test_sensor_tick_over_many_partitions_makes_one_request_per_day(sec_env):
         assert [r.partition_key for r in result.run_requests] == ["0000000042"]
         assert set(result.run_requests[0].asset_selection) == {
             AssetKey("etf_classification"), *NPORT_KEYS, AssetKey("annual_flows"),
-            AssetKey("fees")}
+            AssetKey("fees"), AssetKey("performance"), AssetKey("per_share")}
 
 
 def _queue(instance, ciks: list[str]):

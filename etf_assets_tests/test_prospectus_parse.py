@@ -12,10 +12,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from lxml import etree
 
 from etf_assets.prospectus.parse import ProspectusError, parse_485bpos
 from etf_assets.xbrl.inline import InlineXbrlError, parse_inline_xbrl
+from etf_assets_tests import xbrl_check
 from etf_assets_tests.fake_edgar.build import generated_trust
 from etf_assets_tests.fake_edgar.prospectus import (
     expense_example,
@@ -28,13 +28,10 @@ SEC = Path(__file__).parent / "fixtures" / "sec"
 DELAWARE = SEC / "prospectus" / "0000027574_Delaware.485BPOS.html"
 ISHARES_485APOS = SEC / "prospectus" / "0001100663_0001193125-24-100942_485APOS_d782786d485apos.htm"
 RR01 = SEC / "schemas" / "xbrl" / "rr-samples-2023" / "rr01" / "rr01-20221103.htm"
-RR_XSD = SEC / "schemas" / "xbrl" / "rr-2023" / "rr-2023.xsd"
 
 IX = "http://www.xbrl.org/2013/inlineXBRL"
 XBRLI = "http://www.xbrl.org/2003/instance"
 XBRLDI = "http://xbrl.org/2006/xbrldi"
-XS = "http://www.w3.org/2001/XMLSchema"
-RR_NS = "http://xbrl.sec.gov/rr/2023"
 DEI_NS = "http://xbrl.sec.gov/dei/2023"
 D = Decimal
 
@@ -516,132 +513,17 @@ def test_generated_is_deterministic_and_amendable():
         plan_485bpos(**{**args, "effective": date(2027, 5, 1)})
 
 
-def _rr_elements() -> dict[str, dict[str, str | None]]:
-    root = etree.parse(str(RR_XSD)).getroot()
-    return {el.get("name"): {"type": el.get("type"), "abstract": el.get("abstract"),
-                             "group": el.get("substitutionGroup"),
-                             "period": el.get(f"{{{XBRLI}}}periodType")}
-            for el in root.iter(f"{{{XS}}}element")}
-
-
-# dei-2023 items used by 485BPOS documents (the dei schema is not in the fixture corpus):
-# local name -> (item type, pattern of valid values).
-DEI_TYPES = {
-    "DocumentType": ("dei:submissionTypeItemType", r"485BPOS"),
-    "AmendmentFlag": ("xbrli:booleanItemType", r"true|false"),
-    "AmendmentDescription": ("xbrli:stringItemType", r".+"),
-    "EntityCentralIndexKey": ("dei:centralIndexKeyItemType", r"\d{10}"),
-    "EntityRegistrantName": ("xbrli:normalizedStringItemType", r"\S.*"),
-    "EntityInvCompanyType": ("dei:invCompanyType", r"N-1A|N-2|N-3|N-4|N-5|N-6|S-1or3|S-6"),
-    "DocumentPeriodEndDate": ("xbrli:dateItemType", r"\d{4}-\d\d-\d\d"),
-    "TradingSymbol": ("dei:tradingSymbolItemType", r"[A-Z0-9.]{1,10}"),
-}
-PURE = {"xbrli:pureItemType", "rr:NonNegativePure4Type", "rr:NonPositivePure4Type"}
-MONETARY = {"xbrli:monetaryItemType", "rr:NonNegativeMonetaryType", "rr:NonPositiveMonetaryType"}
-TEXT = {"xbrli:stringItemType", "dtr-types:textBlockItemType"}
-KNOWN_FORMATS = {("http://www.xbrl.org/inlineXBRL/transformation/2020-02-12", n) for n in (
-    "num-dot-decimal", "fixed-zero", "date-monthname-day-year-en", "date-month-day-year")} | {
-    ("http://www.sec.gov/inlineXBRL/transformation/2015-08-31", "numwordsen")}
-
-
-def _resolve(qname: str, el: etree._Element) -> tuple[str | None, str]:
-    prefix, _, local = qname.rpartition(":")
-    return el.nsmap.get(prefix or None), local
-
-
-def _validate(data: bytes, xsd: dict) -> list[str]:
-    """Every way the document could break the rr-2023 / dei / iXBRL rules we rely on,
-    read with plain lxml (not with the reader under test)."""
-    bad: list[str] = []
-    root = etree.fromstring(data)
-    ids = [el.get("id") for el in root.iter() if el.get("id")]
-    bad += [f"duplicate id {i}" for i in {i for i in ids if ids.count(i) > 1}]
-    resources = root.find(f".//{{{IX}}}resources")
-    contexts = {c.get("id"): c for c in resources.iter(f"{{{XBRLI}}}context")}
-    units = {u.get("id"): [m.text for m in u.iter(f"{{{XBRLI}}}measure")]
-             for u in resources.iter(f"{{{XBRLI}}}unit")}
-    for cid, c in contexts.items():
-        start = c.findtext(f".//{{{XBRLI}}}startDate")
-        end = c.findtext(f".//{{{XBRLI}}}endDate")
-        if not start or start != end:
-            bad.append(f"context {cid}: not a start=end duration")
-        for m in c.iter(f"{{{XBRLDI}}}explicitMember"):
-            ans, alocal = _resolve(m.get("dimension"), m)
-            mns, mlocal = _resolve(m.text, m)
-            if (ans, alocal) == (DEI_NS, "LegalEntityAxis"):
-                pattern = r"S\d{9}Member"
-            elif ans == RR_NS and xsd.get(alocal, {}).get("group") == "xbrldt:dimensionItem":
-                pattern = {"ProspectusShareClassAxis": r"C\d{9}Member",
-                           "PerformanceMeasureAxis": r"[A-Z][A-Za-z0-9]*Member"}.get(alocal, "")
-            else:
-                bad.append(f"context {cid}: unknown axis {m.get('dimension')}")
-                continue
-            if mns is None or not re.fullmatch(pattern, mlocal):
-                bad.append(f"context {cid}: bad member {m.text!r} on {alocal}")
-            elif mns == RR_NS and xsd.get(mlocal, {}).get("type") != "dtr-types:domainItemType":
-                bad.append(f"context {cid}: {mlocal} is not an rr domain member")
-            elif mns not in (RR_NS, root.nsmap.get("fks")):
-                bad.append(f"context {cid}: member namespace {mns}")
-    continuations = {c.get("id"): c for c in root.iter(f"{{{IX}}}continuation")}
-    used: list[str] = []
-    for el in root.iter(f"{{{IX}}}nonFraction", f"{{{IX}}}nonNumeric"):
-        name, ctx, unit = el.get("name"), el.get("contextRef"), el.get("unitRef")
-        ns, local = _resolve(name, el)
-        text = "".join(el.itertext()).strip()
-        numeric = el.tag == f"{{{IX}}}nonFraction"
-        if ctx not in contexts:
-            bad.append(f"{name}: contextRef {ctx} does not resolve")
-        if el.get("format"):
-            if _resolve(el.get("format"), el) not in KNOWN_FORMATS:
-                bad.append(f"{name}: format {el.get('format')}")
-        nxt, seen = el.get("continuedAt"), set()
-        while nxt:
-            if nxt in seen or nxt not in continuations:
-                bad.append(f"{name}: continuation {nxt} loops or does not resolve")
-                break
-            seen.add(nxt)
-            used.append(nxt)
-            nxt = continuations[nxt].get("continuedAt")
-        if ns == DEI_NS:
-            if local not in DEI_TYPES or numeric or not re.fullmatch(DEI_TYPES[local][1], text):
-                bad.append(f"{name}: not a dei item of this shape: {text!r}")
-            continue
-        spec = xsd.get(local)
-        if ns != RR_NS or spec is None or spec["abstract"] == "true" \
-                or spec["group"] != "xbrli:item" or spec["period"] != "duration":
-            bad.append(f"{name}: not a concrete rr-2023 duration item")
-            continue
-        kind = spec["type"]
-        if numeric:
-            if kind not in PURE | MONETARY:
-                bad.append(f"{name}: {kind} tagged as a number")
-            elif units.get(unit) != (["xbrli:pure"] if kind in PURE else ["iso4217:USD"]):
-                bad.append(f"{name}: unit {unit} {units.get(unit)} for {kind}")
-            if el.get("decimals") is None:
-                bad.append(f"{name}: no decimals")
-            negative = el.get("sign") == "-" and text not in ("None", "—", "0.00")
-            if ("NonNegative" in kind and negative) or ("NonPositive" in kind and not negative):
-                bad.append(f"{name}: sign breaks {kind}")
-        elif kind == "xbrli:dateItemType":
-            if not el.get("format") and not re.fullmatch(r"\d{4}-\d\d-\d\d", text):
-                bad.append(f"{name}: date without a date format: {text!r}")
-        elif kind not in TEXT:
-            bad.append(f"{name}: {kind} tagged as text")
-    bad += [f"continuation {c} used {used.count(c)} times" for c in continuations
-            if used.count(c) != 1]
-    return bad
-
-
 def test_generated_documents_follow_rr_2023():
     """Each generated 485BPOS (mixed trusts included): every concept is a concrete rr-2023
     (or dei) item of a compatible type and unit, contexts/units/continuations resolve,
-    members are well formed; a broken document is caught by the same check."""
-    xsd = _rr_elements()
-    assert xsd["FeeWaiverOrReimbursementOverAssets"]["type"] == "rr:NonPositivePure4Type"
+    members are well formed; a broken document is caught by the same check
+    (etf_assets_tests/xbrl_check.py, driven by rr-2023.xsd)."""
+    rr = xbrl_check.rr_2023()
+    assert rr.elements["FeeWaiverOrReimbursementOverAssets"].type == "rr:NonPositivePure4Type"
     for cik, name, series, seed in _trusts():
         data = generate_485bpos_html(cik=cik, reg_name=name, series=series,
                                      effective=EFFECTIVE, seed=seed)
-        assert _validate(data, xsd) == [], name
+        assert xbrl_check.check(data, rr) == [], name
     data = generate_485bpos_html(cik="0000000777", reg_name="Fakeshares Mixed Trust",
                                  series=MIXED, effective=EFFECTIVE, seed=11)
     broken = data.replace(b'name="rr:ManagementFeesOverAssets"', b'name="rr:ManagementFees"', 1)
@@ -649,7 +531,7 @@ def test_generated_documents_follow_rr_2023():
     broken, n = re.subn(rb'(name="rr:FeeWaiverOrReimbursementOverAssets"[^>]*) sign="-"', rb"\1",
                         broken, count=1)
     assert n == 1
-    problems = _validate(broken, xsd)
+    problems = xbrl_check.check(broken, rr)
     assert any("not a concrete rr-2023" in p for p in problems)
     assert any("unit pure" in p for p in problems)
     assert any("sign breaks" in p for p in problems)

@@ -51,6 +51,8 @@ GROUPS: dict[str, Group] = {
     "flows": Group(frozenset({"24F-2NT", "24F-2NT/A"}), (AssetKey("annual_flows"),),
                    AssetKey("annual_flows")),
     "prospectus": Group(frozenset({"485BPOS"}), (AssetKey("fees"),), AssetKey("fees")),
+    "ncsr": Group(frozenset({"N-CSR", "N-CSR/A", "N-CSRS", "N-CSRS/A"}),
+                  (AssetKey("performance"), AssetKey("per_share")), AssetKey("performance")),
 }
 ALL_GROUPS = tuple(GROUPS)
 FORM_TO_GROUP = {form: g for g, grp in GROUPS.items() for form in grp.forms}

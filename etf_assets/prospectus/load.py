@@ -16,7 +16,7 @@ from etf_assets.warehouse.universe import etf_class_ids, etf_series_ids
 
 
 def load_prospectus(conn: Connection, data: bytes, *, accession: str, filing_date: date,
-                    cik: str, url: str, form: str,
+                    cik: str, url: str, form: str, report_date: date | None = None,
                     acceptance_datetime: datetime | None = None) -> tuple[dict[str, int], Kept]:
     """Parse and replace one prospectus; ProspectusError (nothing written) if it has no
     risk/return inline XBRL. Returns rows per table and what was left out."""
@@ -30,7 +30,7 @@ def load_prospectus(conn: Connection, data: bytes, *, accession: str, filing_dat
                              etf_classes=etf_class_ids(conn, cik10), kept=kept),
         filing_row={
             "accession_number": accession, "cik": cik10, "form": form,
-            "filing_date": filing_date, "report_date": p.period_end,
+            "filing_date": filing_date, "report_date": p.period_end or report_date,
             "acceptance_datetime": acceptance_datetime, "url": url,
             "sha256": hashlib.sha256(data).hexdigest(), "parsed_at": datetime.now(),
         },

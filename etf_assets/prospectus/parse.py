@@ -51,11 +51,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from etf_assets.warehouse.tables import amount_problem
+from etf_assets.xbrl.facts import (
+    CLASS_ID as _CLASS_ID,
+    DEI_NAMESPACE,
+    SERIES_ID as _SERIES_ID,
+    FactSlots,
+    Skipped,
+    id_in as _id,
+    num as _num,
+    reasons,
+    text as _text,
+    unit_name as _unit_name,
+)
 from etf_assets.xbrl.inline import (
     Context,
     Fact,
-    InlineDocument,
     InlineXbrlError,
     QName,
     parse_inline_xbrl,
@@ -77,13 +87,10 @@ __all__ = [
 ]
 
 RR_NAMESPACE = re.compile(r"http://xbrl\.sec\.gov/(?:rr|oef)/\d{4}(?:-\d\d-\d\d)?")
-DEI_NAMESPACE = re.compile(r"http://xbrl\.sec\.gov/dei/\d{4}(?:-\d\d-\d\d)?")
 SERIES_AXES = ("LegalEntityAxis",)
 CLASS_AXES = ("ProspectusShareClassAxis", "ClassAxis")
 MEASURE_AXES = ("PerformanceMeasureAxis",)
 SCOPE_AXES = frozenset(SERIES_AXES + CLASS_AXES + MEASURE_AXES)
-_SERIES_ID = re.compile(r"(?<![0-9])S\d{9}(?![0-9])")  # never a prefix of a longer number
-_CLASS_ID = re.compile(r"(?<![0-9])C\d{9}(?![0-9])")
 
 #: rr operating-expense items (pure ratios) -> FeeTable field.
 FEE_FIELDS: dict[str, str] = {
@@ -144,16 +151,6 @@ class ProspectusError(ValueError):
 
 
 # --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A fact not mapped to any record field, and why."""
-
-    concept: str  # as written, e.g. "rr:RiskTextBlock"; "-" for a document problem
-    context_id: str | None
-    reason: str
-    order: int | None = None  # the fact's position in the document (None: not a fact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,10 +297,7 @@ class Prospectus:
         return None
 
     def skipped_reasons(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for s in self.skipped:
-            out[s.reason] = out.get(s.reason, 0) + 1
-        return out
+        return reasons(self.skipped)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -331,21 +325,10 @@ def _scope(ctx: Context) -> _Scope:
                   ctx.member(*MEASURE_AXES), other)
 
 
-def _id(pattern: re.Pattern[str], local: str | None) -> str | None:
-    m = pattern.search(local) if local else None
-    return m.group(0) if m else None
-
-
 @dataclass(slots=True)
-class _Acc:
-    """Mutable collector; frozen records are built from it at the end."""
+class _Acc(FactSlots):
+    """The 485BPOS slots; frozen records are built from them at the end."""
 
-    doc: InlineDocument
-    skipped: list[Skipped] = field(default_factory=list)
-    duplicates: int = 0
-    stored: set[int] = field(default_factory=set)  # fact orders put in a slot
-    skipped_orders: set[int] = field(default_factory=set)
-    duplicate_orders: set[int] = field(default_factory=set)
     dei: dict[str, Fact] = field(default_factory=dict)
     prospectus_date: dict[str | None, Fact] = field(default_factory=dict)  # series key
     tickers: dict[str, Fact] = field(default_factory=dict)  # class key
@@ -364,35 +347,6 @@ class _Acc:
         default_factory=dict)
     inception: dict[tuple[str | None, str | None, str | None], Fact] = field(
         default_factory=dict)
-
-    def skip(self, fact: Fact, reason: str) -> None:
-        self.skipped.append(Skipped(str(fact.concept), fact.context_ref, reason, fact.order))
-        self.skipped_orders.add(fact.order)
-
-    def put(self, slots: dict[Any, Fact], key: Any, fact: Fact) -> None:
-        """One value per slot: a repeat with the same value is a duplicate, a different
-        value is skipped (the first in document order wins)."""
-        old = slots.get(key)
-        if old is None:
-            slots[key] = fact
-            self.stored.add(fact.order)
-        elif old.value == fact.value:
-            self.duplicates += 1
-            self.duplicate_orders.add(fact.order)
-        else:
-            self.skip(fact, f"inconsistent duplicate: {fact.value} vs {old.value} "
-                            f"(fact {old.order} kept)")
-
-
-def _check_number(acc: _Acc, fact: Fact) -> bool:
-    if not isinstance(fact.value, Decimal):
-        acc.skip(fact, "nil" if fact.is_nil else "not a number")
-        return False
-    problem = amount_problem(fact.value)
-    if problem:
-        acc.skip(fact, problem)
-        return False
-    return True
 
 
 def _map_fact(acc: _Acc, fact: Fact) -> None:
@@ -426,7 +380,7 @@ def _map_fact(acc: _Acc, fact: Fact) -> None:
     if scope.other_axes:
         acc.skip(fact, f"unrecognized axis {', '.join(scope.other_axes)}")
         return
-    if not _check_number(acc, fact):
+    if not acc.number_ok(fact):
         return
     key = (scope.series_key, scope.class_key)
     if local in _HORIZONS:
@@ -500,26 +454,6 @@ def _map_average(acc: _Acc, fact: Fact, scope: _Scope, horizon: str) -> None:
                            member.local if member is not None else None, index, horizon), fact)
 
 
-def _date_value(acc: _Acc, fact: Fact | None) -> date | None:
-    if fact is None:
-        return None
-    try:
-        return date.fromisoformat(str(fact.value).strip())
-    except ValueError:
-        acc.skip(fact, f"not a date: {fact.value!r}")
-        return None
-
-
-def _num(fact: Fact) -> Decimal:
-    """A number slot's value (slots take numbers only after _check_number)."""
-    assert isinstance(fact.value, Decimal)
-    return fact.value
-
-
-def _text(fact: Fact | None) -> str | None:
-    return fact.value if fact is not None and isinstance(fact.value, str) else None
-
-
 class _Ids:
     """Series / class ids and tickers from member names, including the series of a class
     tagged in a class-only context (from the contexts pairing that class with a series)."""
@@ -588,7 +522,7 @@ def _bar_chart(acc: _Acc, ids: _Ids) -> tuple[tuple[BarChartReturn, ...], dict[s
             as_of: date | None = date(year, 12, 31)
             last_year[sid] = max(last_year.get(sid, 0), year)
         else:
-            as_of = _date_value(acc, acc.bar_dates.pop((series_key, class_key, kind), None))
+            as_of = acc.date_of(acc.bar_dates.pop((series_key, class_key, kind), None))
         out.append(BarChartReturn(sid, _id(_CLASS_ID, class_key), kind,  # type: ignore[arg-type]
                                   year, as_of, _num(f)))
     for f in acc.bar_dates.values():
@@ -616,7 +550,7 @@ def _average_returns(acc: _Acc, ids: _Ids, last_year: dict[str | None, int]
             measure=None if index else _MEASURES.get(member or "", "before_taxes"),
             index_member=index, index_name=_index_name(f) if index else None,
             horizon=horizon, value=_num(f),  # type: ignore[arg-type]
-            inception_date=_date_value(acc, inception),
+            inception_date=acc.date_of(inception),
             periods_ended=date(last_year[sid], 12, 31) if sid in last_year else None))
     for ikey, f in acc.inception.items():
         if ikey not in inception_used:
@@ -639,7 +573,7 @@ def _series(acc: _Acc, ids: _Ids, classes: tuple[ShareClass, ...]
             objective_secondary=_text(text.get("objective_secondary")),
             strategy=_text(text.get("strategy")),
             portfolio_turnover=_num(turnover) if turnover is not None else None,
-            prospectus_date=_date_value(acc, acc.prospectus_date.get(series_key))
+            prospectus_date=acc.date_of(acc.prospectus_date.get(series_key))
             if series_key else None,
             class_ids=tuple(c.class_id or c.member for c in classes
                             if sid is not None and c.series_id == sid)))
@@ -672,13 +606,9 @@ def parse_485bpos(data: bytes) -> Prospectus:
     series = _series(acc, ids, classes)
     dei = acc.dei
     flag = _text(dei.get("AmendmentFlag"))
-    period_end = _date_value(acc, dei.get("DocumentPeriodEndDate"))
-    prospectus_date = _date_value(acc, acc.prospectus_date.get(None))
-    for problem in doc.problems:
-        acc.skipped.append(Skipped("-", None, problem))
-    for fact in doc.facts:  # the safety net: every fact is mapped, a duplicate or skipped
-        if fact.order not in acc.stored | acc.skipped_orders | acc.duplicate_orders:
-            acc.skip(fact, "read but not used")
+    period_end = acc.date_of(dei.get("DocumentPeriodEndDate"))
+    prospectus_date = acc.date_of(acc.prospectus_date.get(None))
+    mapped = acc.finish()  # every fact is mapped, a duplicate or skipped
     return Prospectus(
         document_type=_text(dei.get("DocumentType")),
         amendment=None if flag is None else flag.strip().lower() == "true",
@@ -691,16 +621,7 @@ def parse_485bpos(data: bytes) -> Prospectus:
                        if RR_NAMESPACE.fullmatch(f.concept.namespace or "")), None),
         series=series, classes=classes, fee_tables=fee_tables, bar_chart=bar_chart,
         average_returns=averages, skipped=tuple(acc.skipped), duplicates=acc.duplicates,
-        fact_count=len(doc.facts), mapped=len(acc.stored - acc.skipped_orders))
-
-
-def _unit_name(doc: InlineDocument, fact: Fact) -> str:
-    unit = doc.unit(fact)
-    if unit is None:
-        return "?"
-    if unit.is_pure:
-        return "pure"
-    return unit.currency or str(unit)
+        fact_count=len(doc.facts), mapped=mapped)
 
 
 _NO_DEDUCTION = re.compile(r"\s*\((?:reflects )?no deduction[^)]*\)\s*$", re.IGNORECASE)

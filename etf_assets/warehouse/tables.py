@@ -203,6 +203,35 @@ sec_latest_filing = Table(
     Column("observed_at", DateTime, nullable=False),
 )
 
+coverage = Table(
+    "coverage",
+    metadata,
+    Column("class_id", SERIES_KEY, primary_key=True),
+    Column("form_group", String(20), primary_key=True,
+           comment="ncen | nport | ... (etf_assets/freshness/stale.py GROUPS)"),
+    Column("ticker", String(16)),
+    Column("series_id", SERIES_KEY, nullable=False),
+    Column("cik", CIK, nullable=False),
+    Column("fund_name", Text),
+    Column("tables_loaded", Text, nullable=False,
+           comment="the group's tables materialized for the trust, comma-separated"),
+    Column("status", String(16), nullable=False,
+           comment="up_to_date | behind | never_loaded | nothing_filed"),
+    Column("sec_newest_filing_date", Date, comment="newest filing of the group on EDGAR"),
+    Column("sec_newest_accession", ACCESSION),
+    Column("loaded_newest_filing_date", Date, comment="newest filing of the group in `filing`"),
+    Column("loaded_newest_accession", ACCESSION),
+    Column("behind_since", Date, comment="since when the group has lacked a filing SEC shows"),
+    Column("lag_days", Integer, nullable=False, comment="as_of - behind_since; 0 when current"),
+    Column("last_failure_run_id", String(64)),
+    Column("last_failure_at", DateTime),
+    Column("last_failure", Text, comment="the error of the trust's last failed attempt"),
+    Column("as_of", DateTime, nullable=False, comment="when the report was made (UTC)"),
+    Index("ix_coverage_cik", "cik"),
+    comment="The coverage report (the `coverage` asset): per ETF class and form group, what "
+            "is loaded and how far behind SEC; replaced as a whole on each materialization.",
+)
+
 # --- N-PORT: holdings and derivatives -------------------------------------------------
 #
 # Facts of one N-PORT filing, loaded replace-by-accession (warehouse/load.py
@@ -636,7 +665,8 @@ performance = Table(
     metadata,
     Column("accession_number", ACCESSION, primary_key=True),
     Column("seq", Integer, primary_key=True, comment="order within the filing"),
-    Column("source", String(16), nullable=False, comment="prospectus (485BPOS); ncsr later"),
+    Column("source", String(16), nullable=False, comment="prospectus (485BPOS) | ncsr "
+           "(N-CSR / N-CSRS tailored shareholder report)"),
     Column("cik", CIK, nullable=False),
     Column("series_id", SERIES_KEY),
     Column("class_id", SERIES_KEY, comment="NULL for an index or a series-level figure"),
@@ -646,13 +676,17 @@ performance = Table(
     Column("index_member", String(200), comment="the index axis member (stable key)"),
     Column("index_name", Text, comment="the index as the table names it"),
     Column("period", String(20), nullable=False, comment="1y | 5y | 10y | since_inception"
-           " | calendar_year | highest_quarter | lowest_quarter | year_to_date"),
+           " | calendar_year | highest_quarter | lowest_quarter | year_to_date; ncsr: also "
+           "<n>y / <n>m for other lengths"),
     Column("year", Integer, comment="calendar_year only"),
     Column("as_of", Date, comment="period end: Dec 31 of the bar-chart year, the quarter "
            "end, or the average-returns table's (inferred) end"),
     Column("inception_date", Date),
     Column("value", AMOUNT, nullable=False, comment="ratio as tagged: -0.0054 = -0.54%"),
     Column("filing_date", Date, nullable=False),
+    Column("period_start", Date, comment="ncsr: the return's context start date (the "
+           "period is named from it and as_of, never assumed)"),
+    Column("index_role", String(16), comment="ncsr index rows: broad_based | additional"),
     Index("ix_performance_class", "class_id", "period"),
     Index("ix_performance_cik", "cik"),
 )
@@ -660,3 +694,179 @@ performance = Table(
 PROSPECTUS_TABLES: tuple[Table, ...] = (
     prospectus_fee, prospectus_shareholder_fee, prospectus_expense_example,
     prospectus_series, performance)
+
+# --- N-CSR / N-CSRS: tailored shareholder reports and financial highlights ------------
+#
+# One shareholder report (N-CSR annual, N-CSRS semiannual, amendments too) of a trust,
+# loaded replace-by-accession (rows built by etf_assets/ncsr/rows.py). TSR figures are
+# as tagged in the oef inline XBRL: ratios are fractions (0.0009 = 0.09%), money in
+# dollars. `class_key` is the class id, else (a class the report does not name by id
+# and the trust registry could not resolve) the ClassAxis member or "document".
+# Returns go to `performance` with source = 'ncsr'.
+
+def _ncsr_keys() -> list[Column]:
+    return [
+        Column("accession_number", ACCESSION, primary_key=True),
+        Column("class_key", String(64), primary_key=True),
+    ]
+
+
+def _ncsr_scope() -> list[Column]:
+    return [
+        Column("cik", CIK, nullable=False),
+        Column("series_id", SERIES_KEY, comment="from the trust's registry (TSRs tag no series)"),
+        Column("class_id", SERIES_KEY),
+        Column("filing_date", Date, nullable=False),
+    ]
+
+
+ncsr_expense = Table(
+    "ncsr_expense",
+    metadata,
+    *_ncsr_keys(),
+    *_ncsr_scope(),
+    Column("ticker", String(16), comment="dei:TradingSymbol"),
+    Column("fund_name", Text, comment="oef:FundName"),
+    Column("class_name", Text, comment="oef:ClassName"),
+    Column("report_type", String(12), comment="annual | semiannual"),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    Column("expense_ratio", AMOUNT, comment="oef:ExpenseRatioPct (annualized), fraction"),
+    Column("expenses_paid", AMOUNT, comment="oef:ExpensesPaidAmt: dollars paid on a $10,000 "
+           "investment over the period"),
+    Column("expenses_excl_extraordinary", AMOUNT,
+           comment="oef:ExpensesExclExtraordinaryExpensesPct, fraction"),
+    Column("inception_date", Date, comment="oef:PerfInceptionDate"),
+    Column("class_resolved_by", String(16), comment="member | ticker | name | only_class"),
+    Index("ix_ncsr_expense_class", "class_id", "period_end"),
+    Index("ix_ncsr_expense_cik", "cik"),
+)
+
+ncsr_statistic = Table(
+    "ncsr_statistic",
+    metadata,
+    *_ncsr_keys(),
+    Column("statistic", String(120), primary_key=True,
+           comment="net_assets | holdings_count | portfolio_turnover | advisory_fees_paid | "
+           "etf_premium_days | etf_discount_days | any other tagged figure by concept"),
+    *_ncsr_scope(),
+    Column("value", AMOUNT, nullable=False),
+    Column("unit", String(16), comment="USD | pure | as tagged"),
+    Column("as_of", Date, comment="instant, or end of the duration"),
+    Column("period_start", Date, comment="durations only"),
+    Index("ix_ncsr_statistic_class", "class_id", "statistic"),
+    Index("ix_ncsr_statistic_cik", "cik"),
+)
+
+ncsr_holding = Table(
+    "ncsr_holding",
+    metadata,
+    *_ncsr_keys(),
+    Column("category", String(24), primary_key=True,
+           comment="industry_sector | geographic_region | credit_quality | maturity | "
+           "other_category_1 | other_category_2 | largest_holding"),
+    Column("member", String(200), primary_key=True, comment="axis member (or typed text)"),
+    Column("measure", String(32), primary_key=True,
+           comment="pct_of_nav | pct_of_total_investments | pct_of_*_exposure"),
+    *_ncsr_scope(),
+    Column("label", Text, comment="the member name in words"),
+    Column("value", AMOUNT, nullable=False, comment="fraction: 0.325 = 32.5%"),
+    Column("as_of", Date),
+    Index("ix_ncsr_holding_class", "class_id"),
+    Index("ix_ncsr_holding_cik", "cik"),
+)
+
+ncsr_line_graph = Table(
+    "ncsr_line_graph",
+    metadata,
+    Column("accession_number", ACCESSION, primary_key=True),
+    Column("seq", Integer, primary_key=True, comment="order within the filing"),
+    Column("class_key", String(64), nullable=False),
+    *_ncsr_scope(),
+    Column("subject", String(8), nullable=False, comment="fund | index"),
+    Column("index_role", String(16), comment="broad_based | additional"),
+    Column("index_member", String(200)),
+    Column("period_start", Date, comment="oef:AccmVal's start (the graph's first date)"),
+    Column("as_of", Date, nullable=False),
+    Column("value", AMOUNT, nullable=False, comment="oef:AccmVal (or the deprecated "
+           "instant oef:AcctVal): growth of $10,000"),
+    Index("ix_ncsr_line_graph_class", "class_id", "as_of"),
+    Index("ix_ncsr_line_graph_cik", "cik"),
+)
+
+# Financial Highlights (seed 000's PerShareOperating / PerShareDistribution /
+# PerShareRatio): one row per printed column (fiscal period) of each table, in the
+# table's own units: dollars per share; percents AS PRINTED (1.25 = 1.25%, unlike the
+# TSR fractions); net assets in dollars. Distributions are positive amounts paid.
+
+
+def _per_share_keys() -> list[Column]:
+    return [
+        Column("accession_number", ACCESSION, primary_key=True),
+        Column("table_index", Integer, primary_key=True,
+               comment="1-based, document order among the highlights tables"),
+        Column("column_index", Integer, primary_key=True, comment="0-based, as printed"),
+        Column("cik", CIK, nullable=False),
+        Column("series_id", SERIES_KEY),
+        Column("class_id", SERIES_KEY, comment="NULL: the table could not be attributed"),
+        Column("period_end", Date),
+        Column("fiscal_year", Integer),
+        Column("filing_date", Date, nullable=False),
+    ]
+
+
+per_share_operating = Table(
+    "per_share_operating",
+    metadata,
+    *_per_share_keys(),
+    Column("period_start", Date, comment="printed first periods only (inception)"),
+    Column("months", Integer, comment="12 year ended, 6 six months ended, NULL otherwise"),
+    Column("is_partial", Boolean, nullable=False),
+    Column("is_semiannual", Boolean, nullable=False),
+    Column("unaudited", Boolean, nullable=False),
+    Column("column_label", Text, comment="the column header as printed"),
+    Column("caption", Text, comment="text above the table (fund / class names)"),
+    Column("title", Text, comment="title rows inside the table"),
+    Column("attributed_by", String(16), comment="fund_and_class | fund | only_class"),
+    Column("nav_begin", AMOUNT),
+    Column("net_investment_income", AMOUNT),
+    Column("net_realized_unrealized_gain", AMOUNT),
+    Column("total_from_operations", AMOUNT),
+    Column("nav_end", AMOUNT),
+    Column("market_price_end", AMOUNT),
+    Column("arithmetic_problem", Text, comment="NULL when NAV begin + operations - "
+           "distributions = NAV end to the printed rounding; else why not (kept, flagged)"),
+    Column("unmapped", JSON_NULL, comment="[[row label, value], ...] rows no rule maps"),
+    Index("ix_per_share_operating_class", "class_id", "period_end"),
+    Index("ix_per_share_operating_cik", "cik"),
+)
+
+per_share_distribution = Table(
+    "per_share_distribution",
+    metadata,
+    *_per_share_keys(),
+    Column("dist_net_investment_income", AMOUNT),
+    Column("dist_capital_gains", AMOUNT),
+    Column("dist_return_of_capital", AMOUNT),
+    Column("total_distributions", AMOUNT),
+    Index("ix_per_share_distribution_class", "class_id", "period_end"),
+)
+
+per_share_ratio = Table(
+    "per_share_ratio",
+    metadata,
+    *_per_share_keys(),
+    Column("total_return_pct", AMOUNT, comment="at NAV, percent as printed"),
+    Column("market_total_return_pct", AMOUNT, comment="ETFs: at market price"),
+    Column("net_assets_end", AMOUNT, comment="dollars (printed value x multiplier)"),
+    Column("net_assets_multiplier", Integer, comment="1, 1000, 1000000 as the label says"),
+    Column("expense_ratio_gross_pct", AMOUNT),
+    Column("expense_ratio_net_pct", AMOUNT),
+    Column("net_investment_income_ratio_pct", AMOUNT),
+    Column("portfolio_turnover_pct", AMOUNT),
+    Index("ix_per_share_ratio_class", "class_id", "period_end"),
+)
+
+NCSR_TABLES: tuple[Table, ...] = (
+    ncsr_expense, ncsr_statistic, ncsr_holding, ncsr_line_graph, performance,
+    per_share_operating, per_share_distribution, per_share_ratio)

@@ -11,7 +11,9 @@ Generated trusts get CIKs 101, 102, ... (below every CIK in company_tickers_mf, 
 `run-all --limit N` reaches them first). Trust i has `series_per_trust` ETF series;
 every third trust also has a mutual-fund series (5-letter tickers ending in X), and
 every fourth trust has a series with an ETF-shaped ticker that its N-CEN says is not
-an ETF (N-CEN outranks the ticker shape).
+an ETF (N-CEN outranks the ticker shape). Each files an N-CEN, a 485BPOS, two 24F-2NT,
+NPORT-Ps, and an N-CSR (FYE 2026-06-30) and N-CSRS (2025-12-31) covering every class
+(inline XBRL tailored shareholder reports, :mod:`.tsr`).
 """
 
 from __future__ import annotations
@@ -21,24 +23,31 @@ import random
 import string
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 
 from etf_assets_tests.fake_edgar.corpus import Corpus, FakeFiling
-from etf_assets_tests.fake_edgar.prospectus import generate_485bpos_html
 from etf_assets_tests.fake_edgar.generate import (
     _registrant,
     generate_24f2_xml,
     generate_ncen_xml,
     generate_nport_xml,
 )
+from etf_assets_tests.fake_edgar.prospectus import generate_485bpos_html
+from etf_assets_tests.fake_edgar.tsr import generate_ncsr_html
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sec"
 FAKE_AGENT = "0009999999"
 # 24F-2NT notices get accessions of their own filer agent, so adding them left every
 # other generated accession as it was.
 FAKE_24F2_AGENT = "0009999924"
+# N-CSR / N-CSRS likewise (the shared counter would have shifted every later trust's).
+FAKE_NCSR_AGENT = "0009999930"
+# Each generated trust's shareholder reports: (period end, first filing day, semiannual);
+# trust i files (i % 5) days after the first day.
+NCSR_REPORTS = ((date(2026, 6, 30), date(2026, 8, 25), False),
+                (date(2025, 12, 31), date(2026, 2, 24), True))
 FIRST_GENERATED_CIK = 101
 
 AB_ACTIVE_CIK = 1496608
@@ -144,6 +153,15 @@ def add_generated_trust(corpus: Corpus, acc: AccessionCounter, i: int, *,
                 report, filed, n_holdings=holdings_per_series,
                 n_derivatives=derivatives_per_series, seed=seed * 1_000_003 + i * 1009 + j,
             ))
+    for k, (report, first_day, semiannual) in enumerate(NCSR_REPORTS):
+        filed = first_day + timedelta(days=i % 5)
+        corpus.add(ncsr_filing(cik, name, ncsr_accession(filed, i * len(NCSR_REPORTS) + k + 1),
+                               series, report, filed, seed=seed + i, semiannual=semiannual))
+
+
+def ncsr_accession(filed: date, sequence: int) -> str:
+    """An accession of the fake N-CSR filer agent (never shifts anybody else's)."""
+    return f"{FAKE_NCSR_AGENT}-{filed.year % 100:02d}-{sequence:06d}"
 
 
 NOTICE_LAG_DAYS = 75  # 24F-2NT is due 90 days after the fiscal year ends
@@ -209,6 +227,29 @@ def prospectus_filing(cik: int, trust_name: str, accession: str,
         documents=[("485BPOS", f"fk{accession[-6:]}_485bpos.htm", partial(
             generate_485bpos_html, cik=f"{cik:010d}", reg_name=trust_name, series=series,
             effective=filed, seed=seed))],
+        series=[{"series_id": s.series_id, "name": s.name, "classes": s.classes}
+                for s in series],
+    )
+
+
+def ncsr_filing(cik: int, trust_name: str, accession: str, series: list[GeneratedSeries],
+                period_end: date, filed: date, *, seed: int, semiannual: bool = False,
+                form: str | None = None, undimensioned: bool = False) -> FakeFiling:
+    """A generated N-CSR (or N-CSRS when `semiannual`) whose primary document holds a
+    tailored shareholder report (oef-2025 inline XBRL) for every class of every series,
+    then each class's Financial Highlights. `form` "N-CSR/A" / "N-CSRS/A" files an
+    amendment (``dei:AmendmentFlag`` true); `undimensioned` tags a one-class trust's
+    report without oef:ClassAxis."""
+    form = form or ("N-CSRS" if semiannual else "N-CSR")
+    if form.split("/")[0] != ("N-CSRS" if semiannual else "N-CSR"):
+        raise ValueError(f"form {form} for a {'semi' if semiannual else ''}annual report")
+    return FakeFiling(
+        cik=cik, accession=accession, form=form, filing_date=filed, report_date=period_end,
+        company_name=trust_name, acceptance=datetime.combine(filed, time(16, 31)),
+        documents=[(form, f"fk{accession[-6:]}_ncsr.htm", partial(
+            generate_ncsr_html, cik=f"{cik:010d}", reg_name=trust_name, series=series,
+            period_end=period_end, semiannual=semiannual, seed=seed,
+            amendment=form.endswith("/A"), undimensioned=undimensioned))],
         series=[{"series_id": s.series_id, "name": s.name, "classes": s.classes}
                 for s in series],
     )

@@ -85,13 +85,15 @@ def _months_back(d: date, months: int) -> date:
 
 
 def _periods(style: str, last_fy: int, years: int, semiannual: bool,
-             first_period: bool, rng: random.Random) -> list[Period]:
-    month, day = _FYE[style]
+             first_period: bool, rng: random.Random, fye_month_day: tuple[int, int] | None = None,
+             inception: date | None = None) -> list[Period]:
+    month, day = fye_month_day or _FYE[style]
     fye = [date(last_fy - i, month, day) for i in range(years)]
     out = [Period("year", d) for d in fye]
     if first_period:
         end = out[-1].end
-        out[-1] = Period("first_period", end, end - timedelta(days=rng.randint(60, 300)))
+        drawn = end - timedelta(days=rng.randint(60, 300))  # drawn either way: same stream
+        out[-1] = Period("first_period", end, inception or drawn)
     if semiannual:
         out.insert(0, Period("six_months", _months_back(fye[0], -6)))
     return out
@@ -102,7 +104,8 @@ def _q(x: float | Decimal, unit: Decimal) -> Decimal:
 
 
 def _figures(style: str, periods: list[Period], rng: random.Random, broken: int | None,
-             multiplier: int) -> list[dict[str, Decimal]]:
+             multiplier: int, net_expense_pct: Decimal | None = None
+             ) -> list[dict[str, Decimal]]:
     """Per-column canonical values, oldest first internally, returned newest first."""
     unit = _MILL if style == "vanguard" else _CENT
     chrono = periods[::-1]
@@ -110,6 +113,8 @@ def _figures(style: str, periods: list[Period], rng: random.Random, broken: int 
     shares = rng.uniform(2e6, 4e8)
     gross = _q(rng.uniform(0.03, 0.65), _BP)
     waiver = _q(rng.choice([0, 0, 0.01, 0.05]), _BP) if style != "vanguard" else Decimal(0)
+    if net_expense_pct is not None:  # after the draws, so the stream stays as it was
+        gross = net_expense_pct.quantize(_BP) + waiver
     out: list[dict[str, Decimal]] = []
     for p in chrono:
         scale = 0.5 if p.kind == "six_months" else (
@@ -402,7 +407,11 @@ _SUBJECTS = ("Total Stock Market", "Dividend Appreciation", "Core S&amp;P Mid-Ca
 
 def highlights_table(seed: int, style: str, *, years: int = 5, semiannual: bool = False,
                      first_period: bool = False, broken_column: int | None = None,
-                     split: bool = False, last_fiscal_year: int = 2024) -> GeneratedTable:
+                     split: bool = False, last_fiscal_year: int = 2024,
+                     fund_name: str | None = None, class_name: str | None = None,
+                     fiscal_year_end: tuple[int, int] | None = None,
+                     inception: date | None = None,
+                     net_expense_pct: Decimal | None = None) -> GeneratedTable:
     """One class's Financial Highlights, printed in ``style``.
 
     ``years`` fiscal-year columns (newest first); ``semiannual`` adds a leading
@@ -410,17 +419,38 @@ def highlights_table(seed: int, style: str, *, years: int = 5, semiannual: bool 
     fund's first, partial period starting at its inception; ``broken_column`` (0-based,
     as printed) prints that column's ending NAV 5 cents off; ``split`` (spdr only) puts
     the ratios in a second ``<table>`` after a page break.
+
+    For a table inside a generated N-CSR (:mod:`.tsr`), all optional and without any
+    effect on the table when left out: ``fund_name`` / ``class_name`` (plain text,
+    printed HTML-escaped) replace the invented names; ``fiscal_year_end`` (month, day;
+    a month end) replaces the style's fiscal year end (``last_fiscal_year`` is the year
+    of the newest full fiscal year); ``inception`` is the start of the ``first_period``
+    column; ``net_expense_pct`` (percent as printed, 0.09 = 0.09%) is every column's net
+    expense ratio (the gross one for the vanguard style, which prints no net ratio).
     """
     if style not in STYLES:
         raise ValueError(f"style {style!r} is not one of {STYLES}")
     if split and style != "spdr":
         raise ValueError("split is only drawn in the spdr style")
+    if fiscal_year_end is not None:
+        m, d = fiscal_year_end
+        if date(2001, m, d) != _months_back(date(2001, m, 1), 0):
+            raise ValueError(f"fiscal year end {fiscal_year_end}: month ends only")
     rng = random.Random(seed * 7919 + STYLES.index(style))
-    periods = _periods(style, last_fiscal_year, years, semiannual, first_period, rng)
+    periods = _periods(style, last_fiscal_year, years, semiannual, first_period, rng,
+                       fiscal_year_end, inception)
+    if inception is not None and first_period and not inception < periods[-1].end:
+        raise ValueError(f"inception {inception} is not before the first fiscal year end "
+                         f"{periods[-1].end}")
     multiplier = {"vanguard": 1_000_000, "ishares": 1_000, "spdr": 1_000}[style]
-    cols = _figures(style, periods, rng, broken_column, multiplier)
-    fund_fmt, class_name = _NAMES[style]
-    fund_name = fund_fmt.format(rng.choice(_SUBJECTS))
+    cols = _figures(style, periods, rng, broken_column, multiplier, net_expense_pct)
+    fund_fmt, drawn_class_name = _NAMES[style]
+    drawn_fund_name = fund_fmt.format(rng.choice(_SUBJECTS))  # drawn either way
+    # printed (HTML) and plain names: the drawn ones are written HTML-escaped already
+    plain_fund = drawn_fund_name.replace("&amp;", "&") if fund_name is None else fund_name
+    plain_class = drawn_class_name if class_name is None else class_name
+    fund_name = drawn_fund_name if fund_name is None else _html_escape(fund_name)
+    class_name = drawn_class_name if class_name is None else _html_escape(class_name)
     extra: tuple[tuple[str, tuple[str, ...]], ...] = ()
     g: dict = {"fund_name": fund_name, "class_name": class_name}
     if style == "vanguard":
@@ -436,8 +466,12 @@ def highlights_table(seed: int, style: str, *, years: int = 5, semiannual: bool 
         for v in cols:  # vanguard / ishares print the row only when some column has one
             del v["dist_return_of_capital"]
     columns = tuple(GeneratedColumn(p, v) for p, v in zip(periods, cols))
-    return GeneratedTable(style, fund_name.replace("&amp;", "&"), class_name, columns, extra,
-                          broken_column, multiplier, body + notes)
+    return GeneratedTable(style, plain_fund, plain_class, columns, extra, broken_column,
+                          multiplier, body + notes)
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 _CHANGES = """<p>Statements of Changes in Net Assets</p>

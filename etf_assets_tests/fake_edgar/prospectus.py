@@ -54,6 +54,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Mapping, Sequence
 
+from etf_assets_tests.fake_edgar.ixbrl import FactWriter, inline_document
+
 __all__ = [
     "ClassPlan",
     "ProspectusPlan",
@@ -66,8 +68,6 @@ __all__ = [
 
 RR_NS = "http://xbrl.sec.gov/rr/2023"
 DEI_NS = "http://xbrl.sec.gov/dei/2023"
-IXT_NS = "http://www.xbrl.org/inlineXBRL/transformation/2020-02-12"
-IXT_SEC_NS = "http://www.sec.gov/inlineXBRL/transformation/2015-08-31"
 EXT_PREFIX = "fks"
 #: rr-2023 defines AnnualReturn1990 .. AnnualReturn2025.
 FIRST_RETURN_YEAR, LAST_RETURN_YEAR = 1990, 2025
@@ -382,12 +382,12 @@ def _long_date(d: _dt.date) -> str:
     return f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"
 
 
-class _Writer:
+class _Writer(FactWriter):
     """Collects the body, the hidden facts and the contexts of one document."""
 
     def __init__(self, plan: ProspectusPlan) -> None:
+        super().__init__("f")
         self.plan = plan
-        self.n = 0
         self.contexts: dict[str, str] = {}
         self.hidden: list[str] = []
         self.period = plan.period_end.isoformat()
@@ -420,18 +420,6 @@ class _Writer:
                 f"<xbrli:startDate>{self.period}</xbrli:startDate>"
                 f"<xbrli:endDate>{self.period}</xbrli:endDate></xbrli:period></xbrli:context>")
         return ident
-
-    def fid(self) -> str:
-        self.n += 1
-        return f"f{self.n}"
-
-    def text(self, concept: str, ctx: str, content: str, *, fmt: str | None = None,
-             escape: bool = False, continued_at: str | None = None) -> str:
-        attrs = f' format="{fmt}"' if fmt else ""
-        attrs += ' escape="true"' if escape else ""
-        attrs += f' continuedAt="{continued_at}"' if continued_at else ""
-        return (f'<ix:nonNumeric name="{concept}" contextRef="{ctx}" id="{self.fid()}"'
-                f"{attrs}>{content}</ix:nonNumeric>")
 
     def ratio(self, concept: str, ctx: str, value: Decimal, *, zero: str | None = None) -> str:
         """A percent cell: "0.45%"; negative values in parentheses with sign="-"; a zero
@@ -606,30 +594,12 @@ def render_485bpos_html(plan: ProspectusPlan) -> bytes:
     if plan.amendment:
         dei.append(("dei:AmendmentDescription",
                     "This amendment restates the fee tables of the prospectus."))
-    hidden = [w.text(name, doc_ctx, value) for name, value in dei] + w.hidden
-    head = (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<html xmlns="http://www.w3.org/1999/xhtml" '
-        'xmlns:ix="http://www.xbrl.org/2013/inlineXBRL" '
-        f'xmlns:ixt="{IXT_NS}" xmlns:ixt-sec="{IXT_SEC_NS}" '
-        'xmlns:xbrli="http://www.xbrl.org/2003/instance" '
-        'xmlns:xbrldi="http://xbrl.org/2006/xbrldi" '
-        'xmlns:link="http://www.xbrl.org/2003/linkbase" '
-        'xmlns:xlink="http://www.w3.org/1999/xlink" '
-        'xmlns:iso4217="http://www.xbrl.org/2003/iso4217" '
-        f'xmlns:dei="{DEI_NS}" xmlns:rr="{RR_NS}" xmlns:{EXT_PREFIX}="{plan.ext_namespace}">\n'
-        f"<head>\n<title>{_esc(plan.reg_name)} - Form {plan.document_type}</title>\n"
-        '<meta http-equiv="Content-Type" content="text/html; charset=utf-8"/>\n</head>\n'
-        '<body>\n<div style="display:none">\n<ix:header>\n<ix:hidden>\n'
-        + "\n".join(hidden) +
-        "\n</ix:hidden>\n<ix:references>\n"
-        f'<link:schemaRef xlink:type="simple" xlink:href="fks-{plan.effective:%Y%m%d}.xsd"/>\n'
-        "</ix:references>\n<ix:resources>\n"
-        + "\n".join(w.contexts.values()) +
-        '\n<xbrli:unit id="pure"><xbrli:measure>xbrli:pure</xbrli:measure></xbrli:unit>\n'
-        '<xbrli:unit id="USD"><xbrli:measure>iso4217:USD</xbrli:measure></xbrli:unit>\n'
-        "</ix:resources>\n</ix:header>\n</div>\n")
-    return (head + "".join(body) + "</body>\n</html>\n").encode("utf-8")
+    return inline_document(
+        namespaces={"dei": DEI_NS, "rr": RR_NS, EXT_PREFIX: plan.ext_namespace},
+        title=f"{_esc(plan.reg_name)} - Form {plan.document_type}",
+        hidden=[w.text(name, doc_ctx, value) for name, value in dei] + w.hidden,
+        schema_ref=f"fks-{plan.effective:%Y%m%d}.xsd", contexts=w.contexts.values(),
+        body=body)
 
 
 def generate_485bpos_html(*, cik: str, reg_name: str, series: Sequence[Any],
