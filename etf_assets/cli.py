@@ -194,14 +194,18 @@ def run_all(limit: int | None) -> int:
         return _fail("--limit must be a positive number of trusts")
 
     home = settings.ensure_dagster_home()
-    from dagster import DagsterInstance
-
     from etf_assets.definitions import defs
     from etf_assets.edgar.client import SecClient
+    from etf_assets.freshness import observe
     from etf_assets.freshness.runs import TRIGGER_TAG, partition_tags, plan_batches
-    from etf_assets.freshness.sensors import observe_submissions
-    from etf_assets.freshness.stale import assets_for, read_states, stale_groups
-    from etf_assets.partitions import CIK_PARTITIONS_NAME
+    from etf_assets.freshness.stale import (
+        ALL_GROUPS,
+        TRUST_ASSETS,
+        assets_for,
+        read_states,
+        stale_groups,
+    )
+    from etf_assets.partitions import CIK_PARTITIONS_NAME, report_nothing_to_load
     from etf_assets.warehouse.engine import make_engine
     from etf_assets.warehouse.freshness import read_latest
 
@@ -212,7 +216,7 @@ def run_all(limit: int | None) -> int:
     instance = _open_instance(home)
     tags = {TRIGGER_TAG: "run-all"}
 
-    print("[1/2] Discovering the ETF universe (SEC ticker files) ...", flush=True)
+    print("[1/3] Discovering the ETF universe (SEC ticker files) ...", flush=True)
     result = defs.resolve_job_def("refresh_universe").execute_in_process(
         instance=instance, tags=tags, run_config=_quiet_run_config(), raise_on_error=False)
     if not result.success:
@@ -227,16 +231,22 @@ def run_all(limit: int | None) -> int:
     order = list(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
     chosen = set(sorted(order)[:limit] if limit is not None else order)
     ciks = [c for c in order if c in chosen]  # partition order: runs cover key ranges
-    print(f"[2/2] Processing {len(ciks)} trust(s) ...", flush=True)
     client = SecClient.from_env()
     # What each trust has loaded, from Dagster (one query per asset): the sensors use
     # the same state and the same rule (etf_assets/freshness/stale.py).
-    states = read_states(instance, ciks, attempts=False)
+    states = read_states(instance, order, attempts=False)
+    loaded = [c for c in order if not states[c].never_loaded]
+    today = observe.edgar_today()
+    via_index = _observe_new_filings(client, engine, order, loaded, today, observe)
+
+    print(f"[3/3] Processing {len(ciks)} trust(s) ...", flush=True)
     job = defs.resolve_job_def("refresh_trusts")
     cache = BodyCache(settings.cache_dir())
-    succeeded, failed, skipped = [], [], []
-    done = 0
+    succeeded, failed, skipped, checked = [], [], [], []
+    done = check_failures = 0
     pending: dict[str, dict[str, str]] = {}
+    with engine.connect() as conn:
+        latest = read_latest(conn, ciks) if via_index else {}
 
     def run_batches(last_checked: str | None) -> None:
         """Run the pending stale trusts of every batch that can no longer grow: full, or
@@ -268,13 +278,27 @@ def run_all(limit: int | None) -> int:
             print(f"      ({len(batch.ciks)} trust(s) in one run, {elapsed:.1f}s)", flush=True)
 
     for cik in ciks:
-        try:  # check SEC: the trust's submissions (one request), unless never loaded
-            if not states[cik].never_loaded:
-                observe_submissions(client, engine, cik)
-            with engine.connect() as conn:
-                stale = stale_groups(states[cik], read_latest(conn, [cik]).get(cik))
+        try:
+            if states[cik].never_loaded:
+                # Is there anything to load? One request, which the load then reuses.
+                look = observe.first_look(client, cik)
+                if look.nothing_to_load:
+                    report_nothing_to_load(instance, cik, TRUST_ASSETS, look.why())
+                    stale = {}
+                    checked.append(cik)
+                else:
+                    if look.doc is not None:
+                        client.hand_off_submissions(cik, look.doc)
+                    stale = dict.fromkeys(ALL_GROUPS, "never loaded")
+            else:
+                if not via_index:  # check SEC: the trust's submissions (one request)
+                    observe.observe_submissions(client, engine, cik)
+                    with engine.connect() as conn:
+                        latest.update(read_latest(conn, [cik]))
+                stale = stale_groups(states[cik], latest.get(cik))
         except Exception as exc:  # noqa: BLE001 - one trust's trouble never ends the run
             done += 1
+            check_failures += 1
             failed.append((cik, f"{type(exc).__name__}: {exc}"))
             print(f"  [{done}/{len(ciks)}] {cik} FAILED checking SEC: {exc}", flush=True)
         else:
@@ -283,15 +307,72 @@ def run_all(limit: int | None) -> int:
             else:
                 done += 1
                 skipped.append(cik)
-                print(f"  [{done}/{len(ciks)}] {cik}: up to date", flush=True)
+                why = "nothing on EDGAR to load (recorded without a run)" \
+                    if checked and checked[-1] == cik else "up to date"
+                print(f"  [{done}/{len(ciks)}] {cik}: {why}", flush=True)
         run_batches(last_checked=cik)
     run_batches(last_checked=None)
+    SecClient.drop_hand_offs()
+    if not via_index and set(loaded) <= chosen and not check_failures:
+        # Every loaded trust's submissions were read (new ones loaded in full): the
+        # indexes through yesterday hold nothing they did not show.
+        observe.record_baseline(engine, today)
     _print_summary(engine)
     print(f"{len(succeeded)} succeeded, {len(failed)} failed, {len(skipped)} skipped "
-          f"(no new data) in {time.monotonic() - started:.1f}s")
+          f"(no new data; {len(checked)} of them with nothing on EDGAR to load) in "
+          f"{time.monotonic() - started:.1f}s; {client.stats.sent.total()} SEC request(s) "
+          "outside runs")
     for cik, err in failed:
         print(f"  failed {cik}: {err}")
+    instance.dispose()  # Dagster's storage closed: SQLite folds its WAL into the files
     return 1 if failed else 0
+
+
+# Beyond this many business days of daily indexes to catch up on, each loaded trust's
+# submissions JSON is read instead (when that is fewer requests).
+RUN_ALL_MAX_INDEX_DAYS = 65
+
+
+def _observe_new_filings(client, engine, order: list[str], loaded: list[str], today,
+                         observe) -> bool:
+    """What EDGAR has filed since the last run, into `sec_latest_filing`, the way the
+    sensor learns it: the daily form indexes not read yet (one request per business day,
+    all trusts). Returns False when the indexes cannot tell (no record of which were
+    read: a new warehouse or one from before `sec_index_day`; too far behind; SEC
+    trouble): the caller then reads each loaded trust's submissions."""
+    behind = observe.index_days_behind(engine, today)
+    print("[2/3] What EDGAR filed since the last run ...", flush=True)
+    if behind is not None and behind <= min(RUN_ALL_MAX_INDEX_DAYS, max(len(loaded), 1)):
+        cursor: dict = {}
+        days = observe.read_index_days(client, engine, order, cursor, today, time.time(),
+                                       behind)
+        left = behind - len(days)
+        shown = f"{days[0]} .. {days[-1]}" if len(days) > 1 else ", ".join(days) or "none"
+        print(f"      daily form indexes read: {len(days)} ({shown})", flush=True)
+        if left == 0 or _only_unpublished_left(cursor, today, observe):
+            if left:
+                print(f"      {left} newer index(es) not published yet: their filings "
+                      "come with the next run-all or the sensor", flush=True)
+            return True
+        print("      SEC did not serve an older index: reading each loaded trust's "
+              "submissions instead", flush=True)
+    elif behind is not None:
+        print(f"      {behind} business days since the last index read: each loaded "
+              "trust's submissions instead", flush=True)
+    else:
+        print("      no daily index read yet: each loaded trust's submissions", flush=True)
+    return False
+
+
+def _only_unpublished_left(cursor: dict, today, observe) -> bool:
+    """The index days not read are all recent enough to be unpublished, not missing."""
+    from datetime import date, timedelta
+
+    from etf_assets.freshness.index import business_days
+
+    last = date.fromisoformat(cursor["last_index_day"])
+    left = business_days(last, today - timedelta(days=1))
+    return all((today - d).days < observe.INDEX_PUBLICATION_GRACE_DAYS for d in left)
 
 
 def _print_summary(engine) -> None:

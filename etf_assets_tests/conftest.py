@@ -96,6 +96,9 @@ def sec_env(monkeypatch):
         monkeypatch.setenv("EDGAR_DATA_URL", edgar.url)
         monkeypatch.setenv("SEC_RATE_LIMIT_PAUSE_SECONDS", "1")
         monkeypatch.setenv("ETF_CACHE_TTL_SECONDS", "0")  # tests change EDGAR under us
+        # EDGAR's "today" (which daily indexes exist) is the fake's clock, which tests move.
+        monkeypatch.setattr("etf_assets.freshness.observe.edgar_today",
+                            lambda: edgar.corpus.today)
         return edgar
     return point
 

@@ -32,7 +32,7 @@ from etf_assets.coverage.report import (
 )
 from etf_assets.definitions import RESOURCES, defs
 from etf_assets.edgar.client import SecClient
-from etf_assets.freshness.sensors import observe_submissions
+from etf_assets.freshness.observe import observe_submissions
 from etf_assets.freshness.stale import GROUPS, NOTHING_SEEN, TRUST_ASSETS
 from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.tables import coverage as coverage_table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from datetime import date
 
 from dagster import (
@@ -21,18 +22,17 @@ from etf_assets.definitions import RESOURCES, defs
 from etf_assets.edgar.client import SecClient
 from etf_assets.freshness.index import business_days, parse_form_index
 from etf_assets.freshness.runs import partition_tags, plan_batches
-from etf_assets.freshness.sensors import (
-    INDEX_RETRY_SECONDS,
-    evaluate_freshness,
-    sec_filings_sensor,
-)
+from etf_assets.freshness.observe import INDEX_RETRY_SECONDS, FirstLook
+from etf_assets.freshness.sensors import evaluate_freshness, sec_filings_sensor
 from etf_assets.freshness.stale import (
     GROUPS,
+    NOTHING_SEEN,
     RETRY_FAILED_AFTER_SECONDS,
     TRUST_ASSETS,
     PartitionState,
     is_newer,
     parse_data_version,
+    read_states,
     stale_groups,
 )
 from etf_assets.partitions import CIK_PARTITIONS_NAME
@@ -40,6 +40,7 @@ from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.freshness import read_latest
 from etf_assets.warehouse.tables import (
     annual_flow,
+    sec_index_day,
     derivative,
     filing,
     holding,
@@ -121,8 +122,8 @@ def _rows(conn) -> list[tuple]:
 
 
 def test_run_all_twice_then_sensor_picks_up_a_new_filing(sec_env, capsys):
-    """First run-all loads every trust; the second sends no document request and skips
-    all; a new NPORT-P and an NPORT-P/A published later are found by the sensor through
+    """First run-all loads every trust; the second sends no submissions, index or
+    document request and skips all; a new NPORT-P and an NPORT-P/A published later are found by the sensor through
     one daily index request, for exactly that trust and only the N-PORT assets."""
     with start_fake(generated_trusts=3, real_tickers=False, real_filings=False,
                     holdings_per_series=12) as edgar:
@@ -141,7 +142,9 @@ def test_run_all_twice_then_sensor_picks_up_a_new_filing(sec_env, capsys):
         assert "0 succeeded, 0 failed, 3 skipped" in out
         paths = [r.path for r in edgar.served()]
         assert not [p for p in paths if p.startswith("/Archives/edgar/data/")]
-        assert sum(p.startswith("/submissions/") for p in paths) == 3
+        # What is new comes from the daily indexes since the first run (none published
+        # since: it recorded yesterday's as covered), not from one request per trust.
+        assert not [p for p in paths if p.startswith(("/submissions/", "/Archives/edgar/d"))]
 
         # Publish: a new NPORT-P of trust 102's first series, and an amendment of trust
         # 102's second series' 2026-09-30 report, filed on Monday 2026-11-23.
@@ -194,6 +197,85 @@ def test_run_all_twice_then_sensor_picks_up_a_new_filing(sec_env, capsys):
                                   today=date(2026, 11, 25))
         assert tick.run_requests == [] and tick.index_days_read == ["2026-11-24"]
         instance.dispose()
+
+
+def test_run_all_checks_empty_trusts_without_a_run_and_refreshes_from_the_index(sec_env,
+                                                                                capsys):
+    """Two listed trusts with no filing at all (their submissions JSON lists none)
+    beside two generated trusts. The first run-all reads each trust's submissions once
+    (a never-loaded trust's is read to decide, then handed to its load), records the
+    empty ones as checked without a run (data version "none" in Dagster) and runs only
+    the two with filings. The second asks SEC nothing per trust. After an NPORT-P is
+    filed on Monday, Tuesday's run-all learns it from the daily indexes it has not read
+    (Friday's and Monday's) and loads exactly that trust."""
+    with start_fake(generated_trusts=2, real_tickers=False, real_filings=False,
+                    series_per_trust=1, holdings_per_series=3) as edgar:
+        corpus = edgar.corpus
+        for cik, ticker in ((910, "EMPA"), (911, "EMPB")):
+            corpus.tickers_mf["data"].append([cik, f"S000{cik}001", f"C000{cik}001", ticker])
+        sec_env(edgar)
+        assert main(["run-all"]) == 0
+        out = capsys.readouterr().out
+        assert "2 succeeded, 0 failed, 2 skipped (no new data; 2 of them with nothing " \
+            "on EDGAR to load)" in out
+        ciks = ["0000000101", "0000000102", "0000000910", "0000000911"]
+        subs = Counter(r.path for r in edgar.served() if r.path.startswith("/submissions/"))
+        assert subs == {f"/submissions/CIK{c}.json": 1 for c in ciks}
+        instance = DagsterInstance.get()
+        runs = [r for r in instance.get_runs() if r.job_name == "refresh_trusts"]
+        assert len(runs) == 1 and partition_tags(ciks[:2]).items() <= runs[0].tags.items()
+        states = read_states(instance, ciks, attempts=False)
+        assert all(v == NOTHING_SEEN for c in ciks[2:] for v in states[c].seen.values())
+        assert states[ciks[0]].seen["nport"] not in (None, NOTHING_SEEN)
+        empty = instance.fetch_materializations(AssetKey("derivatives"), limit=10).records
+        by_partition = {r.partition_key: r.asset_materialization for r in empty}
+        assert by_partition["0000000910"].metadata["checked_without_run"].value == \
+            "EDGAR shows no filing of the forms this pipeline reads"
+        assert by_partition["0000000910"].tags[DATA_VERSION_TAG] == "none"
+        engine = make_engine()
+        with engine.connect() as conn:
+            days = conn.execute(select(sec_index_day.c.day, sec_index_day.c.status)).all()
+        assert days == [(date(2026, 11, 19), "baseline")]  # the fake's today: 2026-11-20
+
+        edgar.reset()
+        assert main(["run-all"]) == 0
+        assert "0 succeeded, 0 failed, 4 skipped" in capsys.readouterr().out
+        assert not [r.path for r in edgar.served()
+                    if r.path.startswith(("/submissions/", "/Archives/edgar/d"))]
+
+        new = nport_filing(101, "Fakeshares Trust 001", corpus.accessions.next(2026),
+                           "S900000000", "Fakeshares ETF", [], date(2026, 10, 31),
+                           date(2026, 11, 23), n_holdings=4, n_derivatives=0, seed=3)
+        corpus.add(new)
+        edgar.set_today(date(2026, 11, 24))
+        edgar.reset()
+        assert main(["run-all"]) == 0
+        assert "1 succeeded, 0 failed, 3 skipped" in capsys.readouterr().out
+        paths = [r.path for r in edgar.served()]
+        assert [p for p in paths if "/daily-index/" in p] == [
+            "/Archives/edgar/daily-index/2026/QTR4/form.20261120.idx",
+            "/Archives/edgar/daily-index/2026/QTR4/form.20261123.idx"]
+        assert [p for p in paths if p.startswith("/submissions/")] == [
+            "/submissions/CIK0000000101.json"]  # the load lists the trust's filings
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(holding).where(
+                holding.c.accession_number == new.accession)).scalar_one() == 4
+            assert conn.execute(select(func.max(sec_index_day.c.day))).scalar_one() == \
+                date(2026, 11, 23)
+        instance.dispose()
+
+
+def test_first_look_decides_nothing_to_load_only_when_no_page_could_hold_a_form():
+    """A trust whose recent filings hold none of our forms still has something to load
+    when older pages exist (a large trust's N-CEN sits in a page)."""
+    recent = {"accessionNumber": ["0000000001-26-000001"], "form": ["10-K"],
+              "filingDate": ["2026-01-02"]}
+    assert FirstLook(None, ()).nothing_to_load
+    assert FirstLook({"filings": {"recent": recent, "files": []}}, ()).nothing_to_load
+    assert not FirstLook({"filings": {"recent": recent, "files": [{"name": "p1.json"}]}},
+                         ()).nothing_to_load
+    assert not FirstLook({"filings": {"recent": recent, "files": []}},
+                         ("N-CEN",)).nothing_to_load
 
 
 def test_run_all_under_faults_then_rerun_equals_fault_free(sec_env, monkeypatch, capsys,

@@ -5,7 +5,6 @@ Missing services FAIL these tests on CI and skip them elsewhere (conftest)."""
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import subprocess
@@ -28,7 +27,8 @@ from sqlalchemy import func, select
 from etf_assets import settings
 from etf_assets.cli import main
 from etf_assets.definitions import RESOURCES
-from etf_assets.freshness.sensors import edgar_today, sec_filings_sensor
+from etf_assets.freshness.observe import edgar_today
+from etf_assets.freshness.sensors import sec_filings_sensor
 from etf_assets.freshness.stale import TRUST_ASSETS
 from etf_assets.partitions import CIK_PARTITIONS_NAME
 from etf_assets.warehouse.tables import filing, holding
@@ -105,18 +105,26 @@ def test_four_run_alls_of_four_machines_then_a_sensor_tick_on_one_postgres_stora
             holdings = conn.execute(select(func.count()).select_from(holding)).scalar_one()
         assert filings == distinct and holdings == 2 * 1 * 8
 
+        # The run-alls read every trust's submissions today: the indexes through
+        # yesterday are covered (sec_index_day). A filing of the next business day is
+        # in that day's index, which the sensor reads the day after.
+        filed = day + timedelta(days=1)
+        while filed.weekday() >= 5:
+            filed += timedelta(days=1)
         corpus = edgar.corpus
-        new = nport_filing(102, "Fakeshares Trust 002", corpus.accessions.next(day.year),
-                           "S900001000", "Fakeshares ETF", [], date(2026, 10, 31), day,
+        new = nport_filing(102, "Fakeshares Trust 002", corpus.accessions.next(filed.year),
+                           "S900001000", "Fakeshares ETF", [], date(2026, 10, 31), filed,
                            n_holdings=4, n_derivatives=0, seed=11)
         corpus.add(new)
+        edgar.set_today(filed + timedelta(days=1))
         edgar.reset()
-        cursor = json.dumps({"last_index_day": (day - timedelta(days=1)).isoformat()})
-        with build_sensor_context(instance=instance, cursor=cursor,
+        with build_sensor_context(instance=instance,
                                   resources={"sec": RESOURCES["sec"],
                                              "warehouse": RESOURCES["warehouse"]}) as ctx:
             result = sec_filings_sensor(ctx)
-        assert [r.path for r in edgar.served()][0].endswith(f"form.{day:%Y%m%d}.idx")
+        assert [r.path for r in edgar.served()] == [
+            f"/Archives/edgar/daily-index/{filed.year}/QTR{(filed.month - 1) // 3 + 1}/"
+            f"form.{filed:%Y%m%d}.idx"]
         (request,) = result.run_requests
         assert request.partition_key == "0000000102"
         assert list(request.asset_selection) == NPORT_KEYS

@@ -36,6 +36,13 @@ _USER_AGENT_RE = re.compile(r"^\S.*\s+[^@\s]+@[^@\s]+\.[^@\s]+$")
 RATE_THRESHOLD_TEXT = b"Request Rate Threshold Exceeded"
 
 
+# Submissions documents handed from one client to the next in this process (see
+# SecClient.hand_off_submissions): url -> (monotonic time, document).
+_HAND_OFF: dict[str, tuple[float, dict[str, Any]]] = {}
+_HAND_OFF_LOCK = threading.Lock()
+HAND_OFF_SECONDS = 600.0
+
+
 class SecConfigError(ValueError):
     """The client is misconfigured; no request was sent."""
 
@@ -157,8 +164,6 @@ class SecClient:
         **kwargs: Any,
     ) -> "SecClient":
         """A client whose unset settings come from the environment (etf_assets/settings.py)."""
-        import os
-
         # Validate before touching the disk or the network: zero requests without it.
         ua = validate_user_agent(user_agent or settings.user_agent())
         rate = requests_per_second or settings.requests_per_second()
@@ -287,12 +292,33 @@ class SecClient:
         finally:
             self._one_view = outer
 
+    def hand_off_submissions(self, cik: str | int, doc: dict[str, Any]) -> None:
+        """A trust's submissions JSON just read, for the next client of this process
+        that asks for it (run-all reads a never-loaded trust's, then runs its load in
+        process): taken once, within HAND_OFF_SECONDS, instead of a second request."""
+        url = self.data(f"/submissions/CIK{int(cik):010d}.json")
+        with _HAND_OFF_LOCK:
+            _HAND_OFF[url] = (time.monotonic(), doc)
+
+    @staticmethod
+    def drop_hand_offs() -> None:
+        """Forget documents handed off and not taken (their trust's run did not ask)."""
+        with _HAND_OFF_LOCK:
+            _HAND_OFF.clear()
+
     def _submissions_json(self, url: str) -> dict[str, Any]:
-        if self._one_view is None:
-            return self.get_json(url)
-        if url not in self._one_view:
-            self._one_view[url] = self.get_json(url)
-        return self._one_view[url]
+        if self._one_view is not None and url in self._one_view:
+            return self._one_view[url]
+        with _HAND_OFF_LOCK:
+            handed = _HAND_OFF.pop(url, None)
+        if handed is not None and time.monotonic() - handed[0] < HAND_OFF_SECONDS:
+            doc = handed[1]
+            self.stats.cache_hits["submissions"] += 1
+        else:
+            doc = self.get_json(url)
+        if self._one_view is not None:
+            self._one_view[url] = doc
+        return doc
 
     def archive_url(self, cik: str | int, accession: str, filename: str) -> str:
         """A document of a filing: /Archives/edgar/data/<cik>/<accession folder>/<file>."""

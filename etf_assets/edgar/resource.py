@@ -29,8 +29,13 @@ class SecClientResource(ConfigurableResource):
 
     def get_client(self) -> SecClient:
         if self._client is None:
-            self._client = SecClient.from_env(**self.model_dump(exclude_none=True))
+            self._client = self.new_client()
         return self._client
+
+    def new_client(self) -> SecClient:
+        """Another client of the same configuration (one per worker thread: a client's
+        one-view-of-submissions and request counts are its own); the caller closes it."""
+        return SecClient.from_env(**self.model_dump(exclude_none=True))
 
     def teardown_after_execution(self, context: InitResourceContext) -> None:
         if self._client is not None:

@@ -14,8 +14,7 @@ Both decide staleness with the one rule in etf_assets/freshness/stale.py.
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from dagster import (
     AddDynamicPartitionsRequest,
@@ -28,36 +27,22 @@ from dagster import (
 )
 from sqlalchemy import Engine
 
-from etf_assets.edgar.client import SecClient, SecHttpError, SecNotFound
+from etf_assets.edgar.client import SecClient, SecHttpError
 from etf_assets.edgar.resource import SecClientResource
-from etf_assets.edgar.submissions import parse_submissions
-from etf_assets.freshness.index import business_days, parse_form_index
+from etf_assets.freshness import observe
+from etf_assets.freshness.observe import observe_submissions, read_index_days
 from etf_assets.freshness.runs import plan_batches, requests_within_capacity
-from etf_assets.freshness.stale import (
-    observations_from_index,
-    observations_from_submissions,
-    read_states,
-    stale_groups,
-)
+from etf_assets.freshness.stale import read_states, stale_groups
 from etf_assets.jobs import refresh_trusts_job
 from etf_assets.partitions import CIK_PARTITIONS_NAME
 from etf_assets.warehouse.engine import WarehouseResource
-from etf_assets.warehouse.freshness import read_latest, record_observations
+from etf_assets.warehouse.freshness import read_latest
 from etf_assets.warehouse.universe import etf_ciks
 
 FRESHNESS_INTERVAL_SECONDS = 30
 GAP_REPAIR_INTERVAL_SECONDS = 600
 MAX_INDEX_DAYS_PER_TICK = 10
-# A weekday index that is still 404 this many days later was a holiday, not late.
-INDEX_PUBLICATION_GRACE_DAYS = 3
-# An index not published yet is asked for again after this long, not every tick.
-INDEX_RETRY_SECONDS = 600
 GAP_REPAIR_PER_TICK = 5
-EDGAR_TZ = ZoneInfo("America/New_York")  # EDGAR's days (and index files) are Eastern
-
-
-def edgar_today() -> date:
-    return datetime.now(EDGAR_TZ).date()
 
 
 @dataclass
@@ -91,33 +76,6 @@ def plan_runs(instance: DagsterInstance, engine: Engine, order: list[str],
     return requests, {"stale": len(stale), "busy": busy, "held_back": held_back}
 
 
-def read_index_days(client: SecClient, engine: Engine, ciks: list[str], cursor: dict,
-                    today: date, now: float) -> list[str]:
-    """Read each new business day's form index (oldest first) into sec_latest_filing;
-    advance the cursor only past the days handled. Returns the days read."""
-    if now < float(cursor.get("index_retry_at", 0)):
-        return []
-    last = date.fromisoformat(cursor["last_index_day"]) if "last_index_day" in cursor \
-        else today - timedelta(days=1)
-    read = []
-    for day in business_days(last, today - timedelta(days=1))[:MAX_INDEX_DAYS_PER_TICK]:
-        try:
-            entries = parse_form_index(client.daily_form_index(day))
-        except SecHttpError as exc:
-            # A missing index answers 404 (or 403, seen for unpublished index files).
-            missing = isinstance(exc, SecNotFound) or exc.status == 403
-            if not missing or (today - day).days < INDEX_PUBLICATION_GRACE_DAYS:
-                cursor["index_retry_at"] = now + INDEX_RETRY_SECONDS
-                break  # not published yet, or SEC trouble: this day again later
-            entries = []  # a holiday
-        with engine.begin() as conn:
-            record_observations(conn, observations_from_index(entries, ciks), "daily_index")
-        read.append(day.isoformat())
-        last = day
-    cursor["last_index_day"] = last.isoformat()
-    return read
-
-
 def evaluate_freshness(instance: DagsterInstance, client: SecClient, engine: Engine,
                        cursor: dict, today: date, now: float | None = None) -> FreshnessTick:
     """The sensor's logic, callable with an explicit `today` (tests, backfills)."""
@@ -128,7 +86,8 @@ def evaluate_freshness(instance: DagsterInstance, client: SecClient, engine: Eng
     with engine.connect() as conn:
         tick.new_partitions = [c for c in etf_ciks(conn) if c not in known]
     order += tick.new_partitions  # Dagster adds them before it launches the runs
-    tick.index_days_read = read_index_days(client, engine, order, tick.cursor, today, now)
+    tick.index_days_read = read_index_days(client, engine, order, tick.cursor, today, now,
+                                           MAX_INDEX_DAYS_PER_TICK)
     tick.run_requests, counts = plan_runs(instance, engine, order, now=now)
     tick.stale_trusts, tick.busy_trusts, tick.held_back_runs = (
         counts["stale"], counts["busy"], counts["held_back"])
@@ -146,7 +105,7 @@ def sec_filings_sensor(context: SensorEvaluationContext, sec: SecClientResource,
     if _paused(client, context):
         return SensorResult(cursor=context.cursor)
     tick = evaluate_freshness(context.instance, client, warehouse.get_engine(),
-                              cursor, edgar_today())
+                              cursor, observe.edgar_today())
     context.log.info(
         "index days read: %s; %d stale trusts (%d more busy); %d runs requested, %d held "
         "back for the queue; %d new partitions", tick.index_days_read, tick.stale_trusts,
@@ -168,14 +127,6 @@ def _paused(client: SecClient, context: SensorEvaluationContext) -> bool:
                          until - time.time())
         return True
     return False
-
-
-def observe_submissions(client: SecClient, engine: Engine, cik: str) -> None:
-    """What EDGAR shows for one trust now (its submissions JSON, one request) into
-    `sec_latest_filing`: gap repair and run-all check a loaded trust this way."""
-    filings = parse_submissions(client.submissions(cik), cik)
-    with engine.begin() as conn:
-        record_observations(conn, observations_from_submissions(filings), "submissions")
 
 
 def evaluate_gap_repair(instance: DagsterInstance, client: SecClient, engine: Engine,

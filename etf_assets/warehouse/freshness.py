@@ -1,5 +1,7 @@
-"""Reads and writes of `sec_latest_filing`: the newest filing EDGAR has shown per
-(trust, form group). The freshness rule compares it with what each partition loaded."""
+"""Reads and writes of `sec_latest_filing` (the newest filing EDGAR has shown per trust
+and form group; the freshness rule compares it with what each partition loaded) and of
+`sec_index_day` (which daily form indexes have been read into it, shared by the sensor
+and run-all)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from etf_assets.warehouse.load import upsert
-from etf_assets.warehouse.tables import sec_latest_filing
+from etf_assets.warehouse.tables import sec_index_day, sec_latest_filing
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +64,21 @@ def record_observations(conn: Connection, observations: Iterable[Observation], s
     upsert(conn, sec_latest_filing, rows,
            ["filing_date", "accession_number", "form", "source", "observed_at"])
     return len(rows)
+
+
+def last_index_day(conn: Connection) -> date | None:
+    """The day through which EDGAR's daily indexes have been taken into
+    `sec_latest_filing` (read, or covered by a read of every trust's submissions)."""
+    return conn.execute(select(func.max(sec_index_day.c.day))).scalar_one_or_none()
+
+
+def record_index_day(conn: Connection, day: date, status: str, index_rows: int | None = None,
+                     observations: int | None = None, now: datetime | None = None) -> None:
+    """`status`: read | holiday | baseline. Call in the transaction that recorded the day's
+    observations: a day is never marked read without them."""
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    upsert(conn, sec_index_day, [{"day": day, "status": status, "index_rows": index_rows,
+                                  "observations": observations, "recorded_at": now}],
+           # a baseline never hides that the day's index was actually read
+           [] if status == "baseline" else ["status", "index_rows", "observations",
+                                            "recorded_at"])

@@ -203,6 +203,17 @@ sec_latest_filing = Table(
     Column("observed_at", DateTime, nullable=False),
 )
 
+sec_index_day = Table(
+    "sec_index_day",
+    metadata,
+    Column("day", Date, primary_key=True, comment="an EDGAR business day (Eastern)"),
+    Column("status", String(12), nullable=False,
+           comment="read | holiday | baseline (covered by submissions reads)"),
+    Column("index_rows", Integer, comment="filings in that day's form index (all filers)"),
+    Column("observations", Integer, comment="of them, filings of our trusts and forms"),
+    Column("recorded_at", DateTime, nullable=False),
+)
+
 coverage = Table(
     "coverage",
     metadata,
