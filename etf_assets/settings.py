@@ -54,6 +54,15 @@ DEFAULT_CELERY_QUEUE = "dagster"  # dagster-celery's default queue
 COVERAGE_MAX_LAG_VAR = "ETF_COVERAGE_MAX_LAG_DAYS"
 DEFAULT_COVERAGE_MAX_LAG_DAYS = 45
 
+# The EDGAR day run-all and the sensors take as today (YYYY-MM-DD): for replays against
+# the fake EDGAR, whose clock is set by hand. Unset (the default): today in New York.
+EDGAR_TODAY_VAR = "ETF_EDGAR_TODAY"
+
+# Trusts of one run loaded at once: while one parses, loads and records its events, the
+# next one's documents are fetched (SEC's budget stays global: the limiter is shared).
+TRUST_WORKERS_VAR = "ETF_TRUST_WORKERS"
+DEFAULT_TRUST_WORKERS = 3
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -174,10 +183,28 @@ def coverage_max_lag_days() -> int:
                        high=3650, integer=True))
 
 
+def edgar_today_override():
+    """ETF_EDGAR_TODAY as a date, None when unset; SettingsError when not a date."""
+    from datetime import date
+
+    raw = (os.environ.get(EDGAR_TODAY_VAR) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise SettingsError(f"{EDGAR_TODAY_VAR}={raw!r} is not a date (YYYY-MM-DD)") from None
+
+
+def trust_workers() -> int:
+    return int(_number(TRUST_WORKERS_VAR, DEFAULT_TRUST_WORKERS, low=1, high=16,
+                       integer=True))
+
+
 def validate_numbers() -> None:
     """Every numeric setting, read once: SettingsError on the first bad one."""
     cache_ttl_seconds(), requests_per_second(), pause_seconds(), retry_policy()
-    coverage_max_lag_days()
+    coverage_max_lag_days(), trust_workers(), edgar_today_override()
 
 
 def _postgres_url(var: str) -> str | None:
@@ -345,13 +372,29 @@ run_launcher:
 """
 
 
-def instance_yaml(template: str, postgres: bool, celery_queue_name: str | None) -> str:
+# Appended when Dagster's storage is SQLite (no DAGSTER_PG_URL): the event log keeps its
+# cross-run index open (etf_assets/dagster_storage.py: ~3x fewer bytes written per event).
+SQLITE_EVENT_LOG_YAML = """
+# SQLite storage (Dagster's default) with the event log's index kept open between events
+# (etf_assets/dagster_storage.py); runs and schedules stay Dagster's defaults.
+event_log_storage:
+  module: etf_assets.dagster_storage
+  class: OpenIndexSqliteEventLogStorage
+  config:
+    base_dir: {base_dir}
+"""
+
+
+def instance_yaml(template: str, postgres: bool, celery_queue_name: str | None,
+                  home: Path | None = None) -> str:
     """The Dagster home's dagster.yaml: the repository's, plus PostgreSQL storage and the
-    Celery run launcher when production mode asks for them (pure: tests and
-    deploy/dagster.yaml use it)."""
+    Celery run launcher when production mode asks for them, or with SQLite storage in
+    `home` our event log class (pure: tests and deploy/dagster.yaml use it)."""
     text = template
     if postgres:
         text += POSTGRES_STORAGE_YAML
+    elif home is not None:  # where Dagster's own default puts the event log
+        text += SQLITE_EVENT_LOG_YAML.format(base_dir=json.dumps(str(home / "history" / "runs")))
     if celery_queue_name:
         text += CELERY_LAUNCHER_YAML.format(broker_var=CELERY_BROKER_VAR,
                                             backend_var=CELERY_BACKEND_VAR,
@@ -383,7 +426,7 @@ def ensure_dagster_home() -> Path:
     base = template.read_text() if template.exists() else None
     if base is not None or pg or broker:  # production mode never silently falls back
         wanted = MANAGED_MARKER + instance_yaml(base or "", pg is not None,
-                                                celery_queue() if broker else None)
+                                                celery_queue() if broker else None, home)
         current = target.read_text() if target.exists() else None
         if current is None or (current != wanted and current.startswith(MANAGED_MARKER)):
             tmp = target.with_suffix(f".tmp{os.getpid()}")

@@ -20,12 +20,17 @@ and its checks; a new slice is added to SLICES (and to freshness/stale.py GROUPS
 """
 
 # No `from __future__ import annotations`: Dagster reads the config annotation at runtime.
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
 from dagster import (
     AssetCheckSeverity,
     AssetExecutionContext,
+    AssetKey,
     BackfillPolicy,
     Config,
     Failure,
@@ -33,6 +38,8 @@ from dagster import (
     multi_asset,
 )
 
+from etf_assets import settings
+from etf_assets.edgar.client import SecClient
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.flows.assets import FLOWS
 from etf_assets.prospectus.assets import PROSPECTUS
@@ -84,43 +91,128 @@ def trust_filings(context: AssetExecutionContext, config: TrustFilingsConfig,
         raise Failure(description="per-trust tables load per trust: select a trust CIK "
                       "partition (or a range of them)")
     selected = [s for s in SLICES if set(s.keys) & context.selected_asset_keys]
-    client = sec.get_client()
     options = LoadOptions(since=date.fromisoformat(config.since) if config.since else None)
     states = read_states(context.instance, ciks, attempts=False)
     failed: dict[str, str] = {}
     loaded: list[str] = []
+
+    plan: dict[str, list[FormSlice]] = {}
     for cik in ciks:
-        slices = list(selected)
-        if CLASSIFICATION not in slices and states[cik].seen[CLASSIFICATION.group] is None:
+        plan[cik] = list(selected)
+        if CLASSIFICATION not in selected and states[cik].seen[CLASSIFICATION.group] is None:
             context.log.info("%s was never classified: reading its N-CEN first", cik)
-            slices.insert(0, CLASSIFICATION)
-        with client.one_view_of_submissions():  # one submissions request per trust
-            for form in slices:
-                before = client.stats.snapshot()
-                try:
-                    result = form.load(cik, client, engine, options, context.log)
-                except Exception as exc:  # noqa: BLE001 - one trust's trouble stops no other
-                    result, error = None, f"{type(exc).__name__}: {exc}"
-                else:
-                    error = "; ".join(f"{a}: {e}" for a, e in result.failed.items())
-                if error:
-                    # Filings loaded before the failure are committed; the trust is not
-                    # marked loaded, so the rest is asked for again.
-                    failed[cik] = f"{form.group}: {error}"
-                    context.log.error("%s %s failed: %s", cik, form.group, error)
-                    break  # later forms need this one (classification) or can wait
-                stats = client.stats.since(before)
-                for key, md in result.metadata.items():
-                    yield partition_materialization(key, cik, result.data_version,
-                                                    {**md, **stats})
-        if cik not in failed:
-            loaded.append(cik)
+            plan[cik].insert(0, CLASSIFICATION)  # no table from a ticker-shape guess
+    # Trusts load in worker threads, each with its own client (the limiter is shared):
+    # while one parses, loads and has its events recorded here, the next ones fetch.
+    # Events and logs are emitted from this thread, trust by trust, in partition order.
+    for outcome in _load_trusts(plan, sec, engine, options, settings.trust_workers()):
+        outcome.log.replay(context.log, outcome.cik)
+        for key, data_version, md in outcome.materializations:
+            yield partition_materialization(key, outcome.cik, data_version, md)
+        if outcome.error:
+            failed[outcome.cik] = outcome.error
+        else:
+            loaded.append(outcome.cik)
     if loaded:
         yield from _checks(context, engine, loaded)
     if failed:
         raise Failure(description=f"{len(failed)} trust(s) failed: "
                       + "; ".join(f"{c}: {e}" for c, e in failed.items()),
                       metadata={"failed_trusts": MetadataValue.json(failed)})
+
+
+class _BufferedLog:
+    """A logger for a worker thread: records calls, replayed on the op's thread (Dagster
+    records log messages as run events, which the op's thread emits)."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple[str, str, tuple]] = []
+
+    def __getattr__(self, level: str):
+        if level not in ("debug", "info", "warning", "error", "critical"):
+            raise AttributeError(level)
+        return lambda msg, *args, **_: self.records.append((level, msg, args))
+
+    def replay(self, log, cik: str) -> None:
+        """Warnings and errors one by one; the rest as one message per trust (each log
+        message is an event in Dagster's storage: ~15 per trust become 1)."""
+        notes = []
+        for level, msg, args in self.records:
+            if level in ("debug", "info"):
+                try:
+                    notes.append(msg % args if args else str(msg))
+                except (TypeError, ValueError):  # a malformed format: keep what was said
+                    notes.append(f"{msg} {args}")
+            else:
+                getattr(log, level)(msg, *args)
+        if notes:
+            log.info("%s:\n%s", cik, "\n".join(notes))
+
+
+@dataclass
+class _TrustOutcome:
+    cik: str
+    materializations: list[tuple[AssetKey, str, dict]]
+    error: Optional[str]
+    log: _BufferedLog
+
+
+def _load_trust(cik: str, slices: list[FormSlice], client: SecClient, engine,
+                options: LoadOptions) -> _TrustOutcome:
+    """One trust's selected forms, in order, sharing one view of its submissions. A
+    failing form ends the trust (later forms need it, or can wait): what loaded before
+    is committed, but the trust is not marked loaded, so the rest is asked for again."""
+    log = _BufferedLog()
+    out: list[tuple[AssetKey, str, dict]] = []
+    error = None
+    with client.one_view_of_submissions():  # one submissions request per trust
+        for form in slices:
+            before = client.stats.snapshot()
+            try:
+                result = form.load(cik, client, engine, options, log)
+            except Exception as exc:  # noqa: BLE001 - one trust's trouble stops no other
+                result, error = None, f"{type(exc).__name__}: {exc}"
+            else:
+                error = "; ".join(f"{a}: {e}" for a, e in result.failed.items()) or None
+            if error:
+                error = f"{form.group}: {error}"
+                log.error("%s %s", cik, error)
+                break
+            stats = client.stats.since(before)
+            out += [(key, result.data_version, {**md, **stats})
+                    for key, md in result.metadata.items()]
+    return _TrustOutcome(cik, out, error, log)
+
+
+def _load_trusts(plan: dict[str, list[FormSlice]], sec: SecClientResource, engine,
+                 options: LoadOptions, workers: int) -> Iterator[_TrustOutcome]:
+    """Each trust's outcome, in the order of `plan` (cik -> its forms), loaded `workers`
+    at a time."""
+    local = threading.local()
+    clients: list[SecClient] = []
+    lock = threading.Lock()
+
+    def work(cik: str) -> _TrustOutcome:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = sec.new_client()
+            with lock:
+                clients.append(client)
+        return _load_trust(cik, plan[cik], client, engine, options)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(plan))),
+                              thread_name_prefix="trust")
+    futures = []
+    try:
+        futures += [pool.submit(work, cik) for cik in plan]
+        for future in futures:
+            yield future.result()
+    finally:
+        for future in futures:
+            future.cancel()
+        pool.shutdown(wait=True)
+        for client in clients:
+            client.close()
 
 
 def _checks(context: AssetExecutionContext, engine, ciks: Optional[list[str]]):

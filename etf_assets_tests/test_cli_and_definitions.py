@@ -40,7 +40,7 @@ def test_run_all_limit_processes_first_trusts_and_runs_show_in_instance(capsys, 
         assert "3 succeeded, 0 failed, 0 skipped" in out
         for cik in ("0000000101", "0000000102", "0000000103"):
             assert cik in out
-        assert "0000000104" not in out.split("[2/2]")[1]
+        assert "0000000104" not in out.split("[3/3]")[1]
         # The runs live in the same DAGSTER_HOME the UI reads.
         home = Path(os.environ["DAGSTER_HOME"])
         assert (home / "dagster.yaml").exists()
@@ -165,7 +165,9 @@ def test_dagster_home_keeps_the_repository_settings_unless_the_user_took_over():
 
     home = settings.ensure_dagster_home()
     target = home / "dagster.yaml"
-    template = (REPO / "dagster.yaml").read_text()
+    # The repository's settings, plus (SQLite storage) the event log kept open, in home.
+    template = (REPO / "dagster.yaml").read_text() + settings.SQLITE_EVENT_LOG_YAML.format(
+        base_dir=f'"{home / "history" / "runs"}"')
     assert target.read_text() == settings.MANAGED_MARKER + template
     target.write_text(settings.MANAGED_MARKER + "run_coordinator: {}\n")  # an older version
     settings.ensure_dagster_home()
@@ -193,6 +195,8 @@ def test_dagster_home_keeps_the_repository_settings_unless_the_user_took_over():
     ("ETF_CELERY_BROKER_URL", "http://127.0.0.1:5672"),
     ("ETF_CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//"),  # no result backend
     ("ETF_COVERAGE_MAX_LAG_DAYS", "0"), ("ETF_COVERAGE_MAX_LAG_DAYS", "1.5"),
+    ("ETF_TRUST_WORKERS", "0"), ("ETF_TRUST_WORKERS", "two"),
+    ("ETF_EDGAR_TODAY", "2026-13-01"), ("ETF_EDGAR_TODAY", "yesterday"),
 ])
 def test_bad_settings_exit_2_with_one_line_before_anything_is_written(var, value, capsys,
                                                                       monkeypatch, sec_env):
