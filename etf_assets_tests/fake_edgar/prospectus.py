@@ -228,6 +228,10 @@ def _fees(rng: random.Random, is_etf: bool, position: int, given: Mapping[str, A
              + (fees["acquired_fund_fees"] or 0))
     fees["total_annual_expenses"] = total
     waiver = fees["fee_waiver"]
+    if waiver is not None and -waiver >= total and "fee_waiver" not in given:
+        # a drawn waiver as large as the drawn expenses (a 3 bp fund, a 5 bp waiver):
+        # no waiver, as for such a fund (caught serving 400 generated trusts)
+        waiver = fees["fee_waiver"] = None
     if waiver is not None and (waiver >= 0 or -waiver >= total):
         raise ValueError(f"fee waiver {waiver} must be negative and smaller than {total}")
     fees["net_expenses"] = total + waiver if waiver is not None else None
