@@ -237,7 +237,7 @@ def run_all(limit: int | None) -> int:
     states = read_states(instance, order, attempts=False)
     loaded = [c for c in order if not states[c].never_loaded]
     today = observe.edgar_today()
-    via_index = _observe_new_filings(client, engine, order, loaded, today, observe)
+    via_index = _observe_new_filings(client, engine, order, loaded, today)
 
     print(f"[3/3] Processing {len(ciks)} trust(s) ...", flush=True)
     job = defs.resolve_job_def("refresh_trusts")
@@ -278,13 +278,14 @@ def run_all(limit: int | None) -> int:
             print(f"      ({len(batch.ciks)} trust(s) in one run, {elapsed:.1f}s)", flush=True)
 
     for cik in ciks:
+        note = "up to date"
         try:
             if states[cik].never_loaded:
                 # Is there anything to load? One request, which the load then reuses.
                 look = observe.first_look(client, cik)
                 if look.nothing_to_load:
                     report_nothing_to_load(instance, cik, TRUST_ASSETS, look.why())
-                    stale = {}
+                    stale, note = {}, "nothing on EDGAR to load (recorded without a run)"
                     checked.append(cik)
                 else:
                     if look.doc is not None:
@@ -307,9 +308,7 @@ def run_all(limit: int | None) -> int:
             else:
                 done += 1
                 skipped.append(cik)
-                why = "nothing on EDGAR to load (recorded without a run)" \
-                    if checked and checked[-1] == cik else "up to date"
-                print(f"  [{done}/{len(ciks)}] {cik}: {why}", flush=True)
+                print(f"  [{done}/{len(ciks)}] {cik}: {note}", flush=True)
         run_batches(last_checked=cik)
     run_batches(last_checked=None)
     SecClient.drop_hand_offs()
@@ -333,13 +332,15 @@ def run_all(limit: int | None) -> int:
 RUN_ALL_MAX_INDEX_DAYS = 65
 
 
-def _observe_new_filings(client, engine, order: list[str], loaded: list[str], today,
-                         observe) -> bool:
+def _observe_new_filings(client, engine, order: list[str], loaded: list[str],
+                         today) -> bool:
     """What EDGAR has filed since the last run, into `sec_latest_filing`, the way the
     sensor learns it: the daily form indexes not read yet (one request per business day,
     all trusts). Returns False when the indexes cannot tell (no record of which were
     read: a new warehouse or one from before `sec_index_day`; too far behind; SEC
     trouble): the caller then reads each loaded trust's submissions."""
+    from etf_assets.freshness import observe
+
     behind = observe.index_days_behind(engine, today)
     print("[2/3] What EDGAR filed since the last run ...", flush=True)
     if behind is not None and behind <= min(RUN_ALL_MAX_INDEX_DAYS, max(len(loaded), 1)):
@@ -349,7 +350,7 @@ def _observe_new_filings(client, engine, order: list[str], loaded: list[str], to
         left = behind - len(days)
         shown = f"{days[0]} .. {days[-1]}" if len(days) > 1 else ", ".join(days) or "none"
         print(f"      daily form indexes read: {len(days)} ({shown})", flush=True)
-        if left == 0 or _only_unpublished_left(cursor, today, observe):
+        if left == 0 or observe.only_unpublished_left(cursor, today):
             if left:
                 print(f"      {left} newer index(es) not published yet: their filings "
                       "come with the next run-all or the sensor", flush=True)
@@ -362,17 +363,6 @@ def _observe_new_filings(client, engine, order: list[str], loaded: list[str], to
     else:
         print("      no daily index read yet: each loaded trust's submissions", flush=True)
     return False
-
-
-def _only_unpublished_left(cursor: dict, today, observe) -> bool:
-    """The index days not read are all recent enough to be unpublished, not missing."""
-    from datetime import date, timedelta
-
-    from etf_assets.freshness.index import business_days
-
-    last = date.fromisoformat(cursor["last_index_day"])
-    left = business_days(last, today - timedelta(days=1))
-    return all((today - d).days < observe.INDEX_PUBLICATION_GRACE_DAYS for d in left)
 
 
 def _print_summary(engine) -> None:

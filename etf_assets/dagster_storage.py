@@ -64,7 +64,7 @@ def _new_database(path: str | None) -> None:
         conn.close()
 
 
-class OpenIndexSqliteEventLogStorage(SqliteEventLogStorage):
+class KeptOpenSqliteEventLogStorage(SqliteEventLogStorage):
     """SqliteEventLogStorage whose databases keep one open connection each (every access
     is serialized by the storage's lock, as in Dagster's own)."""
 
@@ -73,7 +73,7 @@ class OpenIndexSqliteEventLogStorage(SqliteEventLogStorage):
         super().__init__(base_dir, inst_data=inst_data)
 
     @classmethod
-    def from_config_value(cls, inst_data, config_value) -> "OpenIndexSqliteEventLogStorage":
+    def from_config_value(cls, inst_data, config_value) -> "KeptOpenSqliteEventLogStorage":
         return cls(inst_data=inst_data, **config_value)
 
     def _initdb(self, engine: Engine, for_index_shard: bool = False) -> None:

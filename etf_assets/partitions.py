@@ -71,7 +71,7 @@ def partition_materialization(key: AssetKey, partition: str, data_version: str,
 
 
 def report_nothing_to_load(instance: DagsterInstance, cik: str, keys: Iterable[AssetKey],
-                           why: str, metadata: Mapping[str, Any] | None = None) -> None:
+                           why: str) -> None:
     """A trust EDGAR shows nothing to load for, recorded as checked without a run: one
     runless materialization per asset, data version "none" (what a run that found
     nothing would record), so the sensors and run-all see it as up to date until a
@@ -79,7 +79,7 @@ def report_nothing_to_load(instance: DagsterInstance, cik: str, keys: Iterable[A
     for key in keys:
         instance.report_runless_asset_event(partition_materialization(
             key, cik, "none", {"checked_without_run": why, "filings_loaded": 0,
-                               "rows_written": 0, **(metadata or {})}))
+                               "rows_written": 0}))
 
 
 def run_materializations(result) -> dict[tuple[str, str | None], dict]:

@@ -373,13 +373,14 @@ run_launcher:
 
 
 # Appended when Dagster's storage is SQLite (no DAGSTER_PG_URL): the event log keeps its
-# cross-run index open (etf_assets/dagster_storage.py: ~3x fewer bytes written per event).
+# databases open between events, with 1 KB pages (etf_assets/dagster_storage.py: 221 KB
+# -> 37 KB written per event).
 SQLITE_EVENT_LOG_YAML = """
-# SQLite storage (Dagster's default) with the event log's index kept open between events
-# (etf_assets/dagster_storage.py); runs and schedules stay Dagster's defaults.
+# SQLite storage (Dagster's default) with the event log's databases kept open between
+# events (etf_assets/dagster_storage.py); runs and schedules stay Dagster's defaults.
 event_log_storage:
   module: etf_assets.dagster_storage
-  class: OpenIndexSqliteEventLogStorage
+  class: KeptOpenSqliteEventLogStorage
   config:
     base_dir: {base_dir}
 """

@@ -7,7 +7,7 @@ import sqlite3
 from dagster import AssetKey, AssetMaterialization, DagsterInstance, job, op
 
 from etf_assets import settings
-from etf_assets.dagster_storage import OpenIndexSqliteEventLogStorage
+from etf_assets.dagster_storage import KeptOpenSqliteEventLogStorage
 from etf_assets.partitions import report_nothing_to_load
 
 
@@ -32,7 +32,7 @@ def test_managed_home_uses_it_and_every_event_is_kept(tmp_path, monkeypatch):
     home = settings.ensure_dagster_home()
     instance = DagsterInstance.get()
     storage = instance.event_log_storage
-    assert isinstance(storage, OpenIndexSqliteEventLogStorage)
+    assert isinstance(storage, KeptOpenSqliteEventLogStorage)
 
     report_nothing_to_load(instance, "0000000910", [AssetKey("holdings"),
                                                     AssetKey("fees")], "nothing filed")

@@ -78,6 +78,14 @@ def read_index_days(client: SecClient, engine: Engine, ciks: list[str], cursor: 
     return read
 
 
+def only_unpublished_left(cursor: dict, today: date) -> bool:
+    """After read_index_days: every day it did not read is recent enough to be not yet
+    published (rather than missing through SEC trouble)."""
+    last = date.fromisoformat(cursor["last_index_day"])
+    return all((today - d).days < INDEX_PUBLICATION_GRACE_DAYS
+               for d in business_days(last, today - timedelta(days=1)))
+
+
 def index_days_behind(engine: Engine, today: date) -> int | None:
     """Business days whose index has not been taken in yet (through yesterday); None
     when no day ever was (a new warehouse, or one from before `sec_index_day`)."""

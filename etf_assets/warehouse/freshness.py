@@ -29,10 +29,18 @@ class Observation:
 Latest = dict[str, dict[str, tuple[date, str]]]  # cik -> group -> (filing date, accession)
 
 
+# Up to this many trusts are selected in SQL (an index lookup each: run-all and gap
+# repair ask per trust); more are read with the whole table (a few rows per trust) and
+# filtered here, which also stays under every database's bound-parameter limit.
+_SQL_FILTER_MAX = 500
+
+
 def read_latest(conn: Connection, ciks: Iterable[str] | None = None) -> Latest:
     q = select(sec_latest_filing.c.cik, sec_latest_filing.c.form_group,
                sec_latest_filing.c.filing_date, sec_latest_filing.c.accession_number)
     wanted = None if ciks is None else set(ciks)
+    if wanted is not None and len(wanted) <= _SQL_FILTER_MAX:
+        q = q.where(sec_latest_filing.c.cik.in_(sorted(wanted)))
     out: Latest = {}
     for r in conn.execute(q):
         if wanted is None or r.cik in wanted:
