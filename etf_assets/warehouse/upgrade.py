@@ -41,4 +41,13 @@ def upgrade_schema(conn: Connection) -> list[str]:
                                 f"TYPE VARCHAR({column.type.length})")
     for statement in done:
         conn.exec_driver_sql(statement)
+    # Indexes added to an existing table (create_all makes them only with new tables).
+    for table in metadata.sorted_tables:
+        if table.name not in existing_tables:
+            continue
+        have_ix = {ix["name"] for ix in inspector.get_indexes(table.name)}
+        for index in sorted(table.indexes, key=lambda ix: ix.name or ""):
+            if index.name and index.name not in have_ix:
+                index.create(conn)
+                done.append(f"CREATE INDEX {index.name}")
     return done
