@@ -60,12 +60,18 @@ def read_only_engine(url: Optional[str] = None) -> Engine:
             cur.close()
 
         return engine
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        url = "postgresql+psycopg2://" + url.split("://", 1)[1]
-    return create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True, connect_args={
-        "connect_timeout": 5,
-        "options": f"-c default_transaction_read_only=on "
-                   f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"})
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg2")
+    # Appended to any options the URL carries (a search_path, say), not replacing them.
+    options = " ".join(filter(None, [parsed.query.get("options"),
+                                     "-c default_transaction_read_only=on",
+                                     f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"]))
+    parsed = parsed.update_query_dict({"options": options})
+    return create_engine(parsed, pool_size=10, max_overflow=40, pool_pre_ping=True,
+                         connect_args={"connect_timeout": 5})
 
 
 def _error(status: int, code: str, message: str, field: Optional[str] = None,
