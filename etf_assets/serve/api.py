@@ -31,7 +31,11 @@ EtfId = Annotated[str, Path(pattern=r"^[A-Za-z0-9.\-]{1,20}$",
 SeriesId = Annotated[str, Path(pattern=r"^(S\d{9}|CIK\d{10})$", examples=["S000004310"])]
 Accession = Annotated[str, Path(pattern=r"^\d{10}-\d{2}-\d{6}$",
                                 examples=["0001752724-25-158219"])]
-Search = Annotated[Optional[str], Query(max_length=100, description="ticker or name")]
+# Letters, digits, spaces and the punctuation fund names use: quotes, semicolons, "=",
+# "%", backslashes are refused (422) before any SQL is built (it is parameterized anyway).
+Search = Annotated[Optional[str], Query(max_length=100, pattern=r"^[\w .&,()/+-]*$",
+                                        description="ticker or name (letters, digits, "
+                                        "spaces, . & , ( ) / + -)", examples=["dow jones"])]
 Form = Annotated[Optional[str], Query(pattern=r"^[A-Za-z0-9/-]{1,20}$", examples=["NPORT-P"])]
 
 TABULAR = {200: {"content": {"text/csv": {}, "application/vnd.apache.parquet": {}}}}

@@ -374,14 +374,13 @@ def search_etfs(conn: Connection, q: Optional[str] = None, *, limit: int = 50,
                 cursor: Optional[str] = None, include_inactive: bool = False) -> Page:
     """ETF classes by ticker or name: the exact ticker first, then tickers starting
     with `q`, then names containing it; by ticker within each."""
+    keys = [Key(func.coalesce(etf.c.ticker, "")), Key(etf.c.class_id)]
     if q:
         Q = q.strip().upper()
         pattern = _like(Q)
         rank = case((etf.c.ticker == Q, 0),
                     (etf.c.ticker.like(f"{pattern}%", escape="\\"), 1), else_=2)
-    else:
-        rank = literal(0)
-    keys = [Key(rank, kind="int"), Key(func.coalesce(etf.c.ticker, "")), Key(etf.c.class_id)]
+        keys.insert(0, Key(rank, kind="int"))
     stmt = keyed(select(*ETF_COLUMNS, series.c.name.label("series_name"))
                  .select_from(etf.outerjoin(series, series.c.series_id == etf.c.series_id))
                  .where(etf.c.is_etf.is_(True)), keys)
