@@ -1,0 +1,232 @@
+"""The ETF explorer: server-rendered HTML pages over the same query module as the API
+(etf_assets/serve/queries.py), so a page shows exactly the numbers /api returns.
+
+Pages: `/` (search by ticker or name), `/etfs/{id}`, `/trusts/{cik}`, `/filings`. Charts
+are inline SVG drawn here (charts.py): the pages need no JavaScript and no internet.
+Access is the API's (app.caller: API keys or loopback only, the same rate limit); a
+refused or missing page answers in HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from importlib import resources
+from typing import Annotated, Any, Optional
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from sqlalchemy import Connection
+
+from etf_assets.serve import charts, display
+from etf_assets.serve import queries as Q
+from etf_assets.serve.api import Cursor, sec_url
+from etf_assets.serve.app import ApiError, caller, get_conn
+
+TOP_HOLDINGS = 25
+LIST_LIMIT = 100
+# The API's search alphabet (api.Search): a page says so instead of answering 422 JSON.
+SEARCH_RE = re.compile(r"^[\w .&,()/+-]{0,100}$")
+PERF_PERIODS = ("1y", "3y", "5y", "10y", "since_inception")
+STATIC = ("explorer.css",)
+
+
+class PageError(Exception):
+    def __init__(self, status: int, message: str, headers: Optional[dict] = None):
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers
+
+
+def page_access(request: Request) -> Optional[str]:
+    """The API's access check (keys / loopback / rate), its refusals as HTML pages."""
+    try:
+        return caller(request)
+    except ApiError as exc:
+        raise PageError(exc.status_code, str(exc.detail), exc.headers) from exc
+
+
+router = APIRouter(dependencies=[Depends(page_access)], include_in_schema=False)
+Conn = Annotated[Connection, Depends(get_conn)]
+
+_env = Environment(loader=PackageLoader("etf_assets.serve", "templates"),
+                   autoescape=select_autoescape(["html"]), trim_blocks=True,
+                   lstrip_blocks=True)
+_env.filters.update(amount=display.amount, pct=display.fraction_pct, plain=display.plain)
+_env.globals.update(period=display.period, NONE=display.NONE,
+                    sec=lambda cik, acc: sec_url({"cik": cik, "accession_number": acc}))
+
+
+def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_env.get_template(name).render(**context), status_code=status_code)
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def performance_chart(rows: list[dict], source: str, title: str) -> Optional[Markup]:
+    """Fund vs each index by period, from one source (ncsr / prospectus); the fund's
+    before-tax return (the prospectus also prints after-tax ones: the table has them)."""
+    rows = [r for r in rows if r[f"{source}_value"] is not None and r["period"] in PERF_PERIODS
+            and (r["subject"] != "fund" or r["measure"] in (None, "before_taxes"))]
+    if not rows:
+        return None
+    periods = [p for p in PERF_PERIODS if any(r["period"] == p for r in rows)]
+    subjects: dict[str, dict[str, Decimal]] = {}
+    for r in rows:
+        name = "Fund" if r["subject"] == "fund" else (r["index_name"] or r["index_member"]
+                                                      or "Index")
+        subjects.setdefault(name, {})[r["period"]] = r[f"{source}_value"]
+    ordered = sorted(subjects, key=lambda n: n != "Fund")
+    series = [charts.Series(n, tuple(subjects[n].get(p) for p in periods)) for n in ordered]
+    as_of = max((r[f"{source}_as_of"] for r in rows if r[f"{source}_as_of"]), default=None)
+    if as_of:
+        title = f"{title} to {as_of.isoformat()}"
+    return Markup(charts.bar_chart([display.period(p) for p in periods], series, title=title,
+                                   value_label=display.fraction_pct,
+                                   tick_label=charts.percent_tick))
+
+
+def performance_order(r: dict) -> tuple:
+    """Table order: the standard periods, then calendar years, then anything else (best
+    and worst quarters); the fund before its indexes; before-tax first."""
+    p = r["period"]
+    group = 0 if p in PERF_PERIODS else 1 if p == "calendar_year" else 2
+    rank = PERF_PERIODS.index(p) if p in PERF_PERIODS else 0
+    return (group, rank, r["year"] or 0, p, r["subject"] != "fund",
+            r["index_name"] or r["index_member"] or "", r["measure"] != "before_taxes",
+            r["measure"] or "")
+
+
+def calendar_year_chart(rows: list[dict]) -> Optional[Markup]:
+    years = sorted({r["year"] for r in rows if r["period"] == "calendar_year"
+                    and r["subject"] == "fund" and r["prospectus_value"] is not None
+                    and r["measure"] in (None, "before_taxes")})
+    if not years:
+        return None
+    by_year = {r["year"]: r["prospectus_value"] for r in rows
+               if r["period"] == "calendar_year" and r["subject"] == "fund"
+               and r["measure"] in (None, "before_taxes")}
+    return Markup(charts.bar_chart(
+        [str(y) for y in years], [charts.Series("Fund", tuple(by_year.get(y) for y in years))],
+        title="Calendar-year total returns (prospectus)", value_label=display.fraction_pct,
+        tick_label=charts.percent_tick, css_class="chart calendar"))
+
+
+def flows_chart(monthly: list[dict]) -> Markup:
+    months = [m["month_end"].strftime("%Y-%m") for m in monthly]
+    neg = tuple(None if m["redemption"] is None else -m["redemption"] for m in monthly)
+    return Markup(charts.bar_chart(
+        months, [charts.Series("Sales", tuple(m["sales"] for m in monthly)),
+                 charts.Series("Redemptions", neg),
+                 charts.Series("Net", tuple(m["net"] for m in monthly))],
+        title="Monthly flows (N-PORT, USD)", value_label=display.amount,
+        tick_label=charts.money_tick, css_class="chart flows"))
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(conn: Conn, q: Annotated[Optional[str], Query(max_length=100)] = None,
+                cursor: Cursor = None) -> HTMLResponse:
+    q = (q or "").strip()
+    if not SEARCH_RE.match(q):
+        return render("search.html", 422, q=q, results=[], next_cursor=None,
+                      message="Search with letters, digits, spaces and . & , ( ) / + - only.")
+    page = Q.search_etfs(conn, q or None, limit=LIST_LIMIT, cursor=cursor)
+    return render("search.html", q=q, results=page.rows, next_cursor=page.next_cursor,
+                  message=None if page.rows or cursor else "No ETF matches.")
+
+
+@router.get("/etfs/{etf_id}", response_class=HTMLResponse)
+def etf_page(conn: Conn, etf_id: str) -> HTMLResponse:
+    if not re.fullmatch(r"[A-Za-z0-9.\-]{1,20}", etf_id):
+        raise PageError(404, "not an ETF ticker or class id")
+    e = Q.find_etf(conn, etf_id)
+    if e is None:
+        raise PageError(404, f"ETF {etf_id!r} not found (no class id or ticker matches)")
+    detail = Q.etf_detail(conn, e)
+    perf = Q.etf_performance(conn, e)
+    flows = Q.etf_flows(conn, e)
+    report = Q.holdings_report(conn, e["series_id"])
+    top, total_value = [], None
+    if report is not None:
+        hs = report["holdings"]
+        top = sorted(hs, key=lambda h: (h["value_usd"] is None, -(h["value_usd"] or 0),
+                                        h["position"]))[:TOP_HOLDINGS]
+        values = [h["value_usd"] for h in hs if h["value_usd"] is not None]
+        total_value = sum(values, Decimal(0)) if values else None
+    per_share = Q.etf_per_share(conn, e)
+    filings = Q.list_filings(conn, cik=e["cik"], limit=LIST_LIMIT)
+    ident = e["ticker"] or e["class_id"]
+    return render(
+        "etf.html", e=detail, ident=ident, tickers=Q.ticker_history(conn, e["series_id"]),
+        fees=Q.etf_fees(conn, e), perf=perf, perf_rows=sorted(perf["rows"], key=performance_order),
+        perf_charts=[c for c in (
+            performance_chart(perf["rows"], "ncsr", "Shareholder report (N-CSR) returns"),
+            performance_chart(perf["rows"], "prospectus", "Prospectus average annual returns"),
+            calendar_year_chart(perf["rows"])) if c is not None],
+        flows=flows, flows_chart=flows_chart(flows["monthly"]) if flows["monthly"] else None,
+        per_share=per_share, report=report, top=top, total_value=total_value,
+        filings=filings.rows, more_filings=filings.next_cursor is not None,
+        api=f"/api/etfs/{ident}")
+
+
+@router.get("/trusts/{cik}", response_class=HTMLResponse)
+def trust_page(conn: Conn, cik: str) -> HTMLResponse:
+    if not re.fullmatch(r"\d{1,10}", cik):
+        raise PageError(404, "not a CIK")
+    cik10 = cik.zfill(10)
+    t = Q.get_trust(conn, cik10)
+    if t is None:
+        raise PageError(404, f"trust {cik10} not found")
+    etfs = Q.latest_state(conn, cik=cik10, limit=LIST_LIMIT)
+    series = Q.list_series(conn, cik=cik10, limit=LIST_LIMIT)
+    filings = Q.list_filings(conn, cik=cik10, limit=LIST_LIMIT)
+    return render("trust.html", t=t, etfs=etfs.rows, more_etfs=etfs.next_cursor is not None,
+                  series=series.rows, more_series=series.next_cursor is not None,
+                  filings=filings.rows, more_filings=filings.next_cursor is not None)
+
+
+@router.get("/filings", response_class=HTMLResponse)
+def filings_page(request: Request, conn: Conn,
+                 form: Annotated[Optional[str], Query(max_length=20)] = None,
+                 cik: Annotated[Optional[str], Query(max_length=10)] = None,
+                 cursor: Cursor = None) -> HTMLResponse:
+    form = (form or "").strip().upper() or None
+    if form is not None and not re.fullmatch(r"[A-Z0-9/-]{1,20}", form):
+        raise PageError(422, "form: letters, digits, / and - only")
+    if cik is not None and not re.fullmatch(r"\d{1,10}", cik):
+        raise PageError(422, "cik: digits only")
+    cik10 = cik.zfill(10) if cik else None
+    page = Q.list_filings(conn, form=form, cik=cik10, limit=LIST_LIMIT, cursor=cursor)
+    nxt = (str(request.url.include_query_params(cursor=page.next_cursor))
+           if page.next_cursor else None)
+    trust_name = Q.get_trust(conn, cik10)["name"] if cik10 and page.rows else None
+    return render("filings.html", filings=page.rows, form=form, cik=cik10,
+                  trust_name=trust_name, next_url=nxt)
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    """The explorer's packaged stylesheet (behind the same access check as the pages)."""
+    if name not in STATIC:
+        raise PageError(404, "no such file")
+    body = resources.files("etf_assets.serve").joinpath("static", name).read_bytes()
+    return Response(body, media_type="text/css",
+                    headers={"Cache-Control": "max-age=3600"})
+
+
+def mount_explorer(app: FastAPI) -> None:
+    """Add the explorer's pages to the serving app (after /api, whose paths win)."""
+
+    async def _page_error(_request: Request, exc: PageError) -> HTMLResponse:
+        response = render("error.html", exc.status, status=exc.status, message=exc.message)
+        response.headers.update(exc.headers or {})
+        return response
+
+    app.add_exception_handler(PageError, _page_error)
+    app.include_router(router)
+
