@@ -1,0 +1,311 @@
+"""The ETF explorer in a real browser: Debian's chromium (/usr/bin/chromium, installed by
+.ci/run with apt; never a downloaded build) driven by playwright, against `serve`'s app
+under uvicorn on a loopback port, over the serving tests' warehouse
+(etf_assets_tests/serve_warehouse.py): DIA's real NPORT-P 0001752724-25-158219 (30
+positions summing to 36,544,885,644.96; net assets 36,558,901,941.31; three months of
+flows) and the generated trust's AAAA (fees, N-CSR and prospectus returns, monthly and
+annual flows, per-share highlights).
+
+Every number checked is read from the warehouse here with its own SQL (not through
+etf_assets.serve.queries). Screenshots of each page go to .test-output/screenshots/ (the
+path is printed). One browser for the module; the access rules are checked without it.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import Engine, and_, func, or_, select
+
+from etf_assets.serve import display
+from etf_assets.serve.app import create_app, read_only_engine
+from etf_assets.warehouse.engine import make_engine
+from etf_assets.warehouse.tables import (
+    nport_monthly_flow,
+    nport_report,
+    performance,
+    prospectus_fee,
+)
+from etf_assets_tests.fake_edgar.build import DIA_NPORT
+from etf_assets_tests.serve_warehouse import (
+    DIA_CIK,
+    DIA_POSITIONS,
+    DIA_REPORT_DATE,
+    DIA_VALUE_SUM,
+    GEN_CIK,
+    load_serve_warehouse,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / ".test-output" / "screenshots"
+AAAA_CLASS, AAAA_SERIES = "C900000000", "S900000000"
+STANDARD_PERIODS = ("1y", "3y", "5y", "10y", "since_inception")
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Debian's chromium is not installed (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Iterator[Engine]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('explorer') / 'warehouse.sqlite'}"
+    engine = make_engine(url)
+    load_serve_warehouse(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def base_url(warehouse) -> Iterator[str]:
+    """`serve`'s app (no API keys: loopback only) under uvicorn on a free loopback port."""
+    engine = read_only_engine(str(warehouse.url))
+    app = create_app(engine, api_keys=frozenset(), rate_per_minute=1_000_000)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nexplorer screenshots: {SCREENSHOTS}")
+    return SCREENSHOTS
+
+
+class Visit:
+    """One page in a fresh browser context, failing on any console error, uncaught
+    exception, failed request or HTTP error status of the page or its resources."""
+
+    def __init__(self, browser, base_url: str):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.base_url, self.problems = base_url, []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(
+            f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(
+            f"request failed: {r.url}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(
+            f"HTTP {r.status}: {r.url}"))
+
+    def open(self, path: str):
+        response = self.page.goto(self.base_url + path)
+        assert response is not None and response.status == 200, path
+        return self.page
+
+    def finish(self, shots: Path, name: str) -> Path:
+        target = shots / f"{name}.png"
+        self.page.screenshot(path=str(target), full_page=True)
+        self.context.close()
+        assert not self.problems, self.problems
+        return target
+
+
+@pytest.fixture
+def visit(browser, base_url):
+    return Visit(browser, base_url)
+
+
+def cell_values(page, selector: str) -> list[str]:
+    """The exact warehouse values a table's cells carry (data-value)."""
+    return page.eval_on_selector_all(f"{selector} td[data-value]",
+                                     "cells => cells.map(c => c.dataset.value)")
+
+
+def bars(page, selector: str) -> int:
+    return page.locator(f"{selector} svg.chart rect.bar").count()
+
+
+def test_search_then_dia_page_shows_its_nport(visit, warehouse, shots):
+    """Search "dia", follow the result, check DIA's page against NPORT-P
+    0001752724-25-158219 as loaded: net assets, 30 positions summing to the document's
+    36,544,885,644.96, three months of flows drawn as 9 bars (sales, redemptions, net)."""
+    page = visit.open("/")
+    page.fill("#q", "dia")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/?q=dia")
+    assert page.locator("table.results tbody tr").count() == 1
+    page.screenshot(path=str(shots / "search-dia.png"), full_page=True)
+    page.click("table.results a:text-is('DIA')")
+    page.wait_for_url("**/etfs/DIA")
+
+    with warehouse.connect() as conn:
+        net_assets = conn.execute(select(nport_report.c.net_assets).where(
+            nport_report.c.accession_number == DIA_NPORT)).scalar_one()
+        months = conn.execute(select(nport_monthly_flow.c.month_end, nport_monthly_flow.c.sales,
+                                     nport_monthly_flow.c.redemption)
+                              .where(nport_monthly_flow.c.accession_number == DIA_NPORT)
+                              .order_by(nport_monthly_flow.c.month_end)).all()
+    assert net_assets == Decimal("36558901941.31") and len(months) == 3
+    assert page.locator("#etf-ticker").inner_text() == "DIA"
+    assert page.get_attribute("#net-assets", "data-value") == str(net_assets)
+    assert "$36,558,901,941.31" in page.inner_text("#net-assets")
+    assert page.get_attribute("#positions-count", "data-value") == str(DIA_POSITIONS)
+    assert page.get_attribute("#holdings-sum", "data-value") == str(DIA_VALUE_SUM)
+    assert "$36,544,885,644.96" in page.inner_text("#holdings-sum")
+    assert page.locator("#top-holdings tbody tr").count() == 25
+    assert str(DIA_REPORT_DATE) in page.inner_text("#holdings")
+
+    flows = page.locator("#monthly-flows tbody tr")
+    assert flows.count() == 3
+    for i, (month_end, sales, redemption) in enumerate(months):
+        row = flows.nth(i)
+        assert row.locator("td").first.inner_text() == month_end.isoformat()
+        assert cell_values(page, f"#monthly-flows tbody tr:nth-child({i + 1})")[:3] == [
+            str(sales), "0", str(redemption)]
+        assert display.amount(sales) in row.inner_text()
+    assert bars(page, "#flows") == 3 * len(months)
+    # DIA has no fee table or returns in this warehouse: the page says so, no empty chart.
+    assert "No prospectus fee table loaded." in page.inner_text("#fees")
+    assert "No returns loaded." in page.inner_text("#performance")
+    assert "No annual flows (24F-2NT) loaded." in page.inner_text("#flows")
+
+    # The filings timeline links to SEC's archive folder of the accession (not fetched).
+    link = page.locator("#filings-timeline a", has_text=DIA_NPORT)
+    assert link.get_attribute("href") == (
+        f"https://www.sec.gov/Archives/edgar/data/{int(DIA_CIK)}/"
+        f"{DIA_NPORT.replace('-', '')}/")
+    # The download links are the API's; the CSV has every position.
+    csv_href = page.get_attribute("a:text-is('CSV')", "href")
+    assert csv_href == "/api/etfs/DIA/holdings?format=csv"
+    csv = page.request.get(visit.base_url + csv_href)
+    assert csv.status == 200 and len(csv.text().strip().splitlines()) == 1 + DIA_POSITIONS
+    visit.finish(shots, "etf-DIA")
+
+
+def test_aaaa_page_fees_performance_flows(visit, warehouse, shots):
+    """AAAA: the prospectus fee table (fractions shown as exact percents), the N-CSR and
+    prospectus return charts (one bar per subject and standard period, calendar years),
+    monthly flows (3 bars a month) and 24F-2NT annual flows, per-share highlights."""
+    with warehouse.connect() as conn:
+        fee = conn.execute(select(prospectus_fee).where(
+            prospectus_fee.c.class_id == AAAA_CLASS)).one()
+        scope = or_(performance.c.class_id == AAAA_CLASS,
+                    and_(performance.c.class_id.is_(None),
+                         performance.c.series_id == AAAA_SERIES))
+        newest = {}
+        for source in ("ncsr", "prospectus"):
+            newest[source] = conn.execute(
+                select(performance.c.accession_number)
+                .where(performance.c.class_id == AAAA_CLASS, performance.c.source == source)
+                .order_by(performance.c.filing_date.desc()).limit(1)).scalar_one()
+        charted = {source: conn.execute(
+            select(func.count()).select_from(performance).where(
+                performance.c.accession_number == acc, scope,
+                performance.c.period.in_(STANDARD_PERIODS),
+                or_(performance.c.subject == "index",
+                    performance.c.measure.is_(None),
+                    performance.c.measure == "before_taxes"))).scalar_one()
+            for source, acc in newest.items()}
+        years = conn.execute(select(func.count(func.distinct(performance.c.year))).where(
+            performance.c.accession_number == newest["prospectus"], scope,
+            performance.c.subject == "fund", performance.c.period == "calendar_year",
+            performance.c.measure == "before_taxes")).scalar_one()
+        fund_1y = conn.execute(select(performance.c.value).where(
+            performance.c.accession_number == newest["ncsr"], scope,
+            performance.c.subject == "fund", performance.c.period == "1y")).scalar_one()
+        months = conn.execute(select(func.count(func.distinct(nport_monthly_flow.c.month_end)))
+                              .where(nport_monthly_flow.c.series_key == AAAA_SERIES)).scalar_one()
+    assert fee.total_annual_expenses == Decimal("0.0035")
+    assert charted["ncsr"] >= 4 and charted["prospectus"] >= 4 and years >= 5 and months == 6
+
+    page = visit.open("/etfs/AAAA")
+    fees = cell_values(page, "#fee-table tbody tr")
+    assert fees[0] == str(fee.management_fee)
+    assert str(fee.total_annual_expenses) in fees
+    assert "0.35%" in page.inner_text("#fee-table") and "0.35%" in page.inner_text(
+        "#total-expenses")
+    assert page.get_attribute("#total-expenses", "data-value") == "0.0035"
+
+    charts = page.locator("#performance svg.chart")
+    assert charts.count() == 3
+    assert charts.nth(0).locator("rect.bar").count() == charted["ncsr"]
+    assert charts.nth(1).locator("rect.bar").count() == charted["prospectus"]
+    assert charts.nth(2).locator("rect.bar").count() == years
+    assert "Shareholder report (N-CSR) returns" in charts.nth(0).text_content()
+    fund_bar = charts.nth(0).locator("rect.bar").first
+    assert fund_bar.get_attribute("data-value") == str(fund_1y)
+    assert display.fraction_pct(fund_1y) in page.inner_text("#performance-table")
+
+    assert bars(page, "#flows") == 3 * months
+    assert page.locator("#monthly-flows tbody tr").count() == months
+    assert page.locator("#annual-flows tbody tr").count() == 2
+    assert page.locator("#per-share-table thead th").count() >= 3
+    assert page.locator("#filings-timeline li").count() == 9
+    visit.finish(shots, "etf-AAAA")
+
+
+def test_trust_and_recent_filings_pages(visit, shots):
+    page = visit.open(f"/trusts/{int(GEN_CIK)}")
+    assert [t.inner_text() for t in page.locator("#trust-etfs tbody tr td:first-child a")
+            .all()] == ["AAAA", "AAAB"]
+    assert page.locator("#filings table.filings tbody tr").count() == 9
+    page.screenshot(path=str(shots / "trust-101.png"), full_page=True)
+    page = visit.open("/filings")
+    rows = page.locator("table.filings tbody tr")
+    dates = [date.fromisoformat(rows.nth(i).locator("td").first.inner_text())
+             for i in range(rows.count())]
+    assert dates == sorted(dates, reverse=True) and len(dates) >= 11
+    visit.finish(shots, "filings")
+
+
+# --------------------------------------------------------------- access (no browser)
+
+
+def test_pages_keep_the_apis_access_rules(warehouse):
+    from fastapi.testclient import TestClient
+
+    engine = read_only_engine(str(warehouse.url))
+    open_app = create_app(engine, api_keys=frozenset(), rate_per_minute=1_000_000)
+    keyed_app = create_app(engine, api_keys=frozenset({"k" * 32}), rate_per_minute=1_000_000)
+    with TestClient(open_app, client=("10.1.2.3", 5000)) as remote:
+        r = remote.get("/etfs/DIA")
+        assert r.status_code == 403 and "loopback" in r.text
+        assert r.headers["content-type"].startswith("text/html")
+        assert remote.get("/static/explorer.css").status_code == 403
+    with TestClient(keyed_app, client=("127.0.0.1", 5000)) as local:
+        assert local.get("/etfs/DIA").status_code == 401
+        assert local.get("/etfs/DIA", headers={"X-API-Key": "k" * 32}).status_code == 200
+    with TestClient(open_app, client=("127.0.0.1", 5000)) as local:
+        missing = local.get("/etfs/ZZZZ")
+        assert missing.status_code == 404 and "ZZZZ" in missing.text
+        assert local.get("/trusts/999999").status_code == 404
+        hostile = local.get("/", params={"q": "x'; drop table etf; --"})
+        assert hostile.status_code == 422 and "letters, digits" in hostile.text
+        assert local.get("/", params={"q": "x" * 10_000}).status_code == 422
+        assert local.get("/filings", params={"form": "N-1A;"}).status_code == 422
+        assert local.get("/static/../app.py").status_code == 404
+    engine.dispose()
