@@ -129,7 +129,15 @@ def refresh(request: Request, conn: Conn, cik: Cik,
     cik10 = _cik(cik)
     if Q.get_trust(conn, cik10) is None:
         raise not_found(f"trust {cik10}")
-    started = request.app.state.launch_refresh(cik10)
+    from etf_assets.serve.refresh import NotAPartition
+
+    try:
+        started = request.app.state.launch_refresh(cik10)
+    except NotAPartition as exc:
+        raise not_found(f"pipeline partition for trust {cik10}", str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - the instance's storage or code location
+        raise ApiError(503, "dagster_unavailable",
+                       f"could not submit the run: {type(exc).__name__}: {exc}"[:300]) from None
     return Response(respond(started).body, status_code=202, media_type="application/json")
 
 
