@@ -201,9 +201,11 @@ def test_search_then_dia_page_shows_its_nport(visit, warehouse, shots):
         f"{DIA_NPORT.replace('-', '')}/")
     # The download links are the API's; the CSV has every position.
     csv_href = page.get_attribute("a:text-is('CSV')", "href")
-    assert csv_href == "/api/etfs/DIA/holdings?format=csv"
+    assert csv_href == "/etfs/DIA/holdings.csv"
     csv = page.request.get(visit.base_url + csv_href)
     assert csv.status == 200 and len(csv.text().strip().splitlines()) == 1 + DIA_POSITIONS
+    assert csv.body() == page.request.get(
+        visit.base_url + "/api/etfs/DIA/holdings?format=csv").body()
     visit.finish(shots, "etf-DIA")
 
 
@@ -303,9 +305,31 @@ def test_pages_keep_the_apis_access_rules(warehouse):
         assert r.status_code == 403 and "loopback" in r.text
         assert r.headers["content-type"].startswith("text/html")
         assert remote.get("/static/explorer.css").status_code == 403
+    key = "k" * 32
     with TestClient(keyed_app, client=("127.0.0.1", 5000)) as local:
-        assert local.get("/etfs/DIA").status_code == 401
-        assert local.get("/etfs/DIA", headers={"X-API-Key": "k" * 32}).status_code == 200
+        refused = local.get("/etfs/DIA")
+        assert refused.status_code == 401 and 'href="/key?next=/etfs/DIA"' in refused.text
+        assert local.get("/etfs/DIA", headers={"X-API-Key": key}).status_code == 200
+        # A browser enters the key once (/key); the pages, not /api, accept its cookie.
+        assert local.get("/key").status_code == 200
+        assert local.post("/key", data={"key": "x" * 32}).status_code == 401
+        saved = local.post("/key", data={"key": key, "next": "/etfs/DIA"},
+                           follow_redirects=False)
+        assert saved.status_code == 303 and saved.headers["location"] == "/etfs/DIA"
+        cookie = saved.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        assert local.get("/etfs/DIA").status_code == 200
+        assert local.get("/api/etfs/DIA").status_code == 401
+        download = local.get("/etfs/DIA/holdings.parquet")
+        assert download.status_code == 200 and download.content == local.get(
+            "/api/etfs/DIA/holdings", params={"format": "parquet"},
+            headers={"X-API-Key": key}).content
+        away = local.post("/key", data={"key": key, "next": "//evil.example/x"},
+                          follow_redirects=False)
+        assert away.headers["location"] == "/"
+        local.cookies.clear()
+        local.cookies.set("etf_api_key", "y" * 32)
+        assert local.get("/filings").status_code == 401
     with TestClient(open_app, client=("127.0.0.1", 5000)) as local:
         missing = local.get("/etfs/ZZZZ")
         assert missing.status_code == 404 and "ZZZZ" in missing.text
@@ -315,4 +339,6 @@ def test_pages_keep_the_apis_access_rules(warehouse):
         assert local.get("/", params={"q": "x" * 10_000}).status_code == 422
         assert local.get("/filings", params={"form": "N-1A;"}).status_code == 422
         assert local.get("/static/../app.py").status_code == 404
+        assert local.get("/key").status_code == 404  # no keys: nothing to enter
+        assert local.get("/etfs/DIA/holdings.exe").status_code == 404
     engine.dispose()

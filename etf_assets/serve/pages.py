@@ -13,17 +13,20 @@ import re
 from decimal import Decimal
 from importlib import resources
 from typing import Annotated, Any, Optional
+from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import Connection
 
+from etf_assets.serve import api as api_routes
 from etf_assets.serve import charts, display
 from etf_assets.serve import queries as Q
 from etf_assets.serve.api import Cursor, sec_url
-from etf_assets.serve.app import ApiError, caller, get_conn
+from etf_assets.serve.app import API_KEY_HEADER, ApiError, caller, get_conn
+from etf_assets.serve.security import key_matches
 
 TOP_HOLDINGS = 25
 LIST_LIMIT = 100
@@ -33,14 +36,36 @@ PERF_PERIODS = ("1y", "3y", "5y", "10y", "since_inception")
 STATIC = ("explorer.css",)
 
 
+# A browser cannot send X-API-Key: with ETF_API_KEYS set, /key stores the key in this
+# cookie (HttpOnly, SameSite=Strict, Secure over https; gone when the browser closes),
+# which the pages (never /api) accept in place of the header.
+KEY_COOKIE = "etf_api_key"
+
+
 class PageError(Exception):
     def __init__(self, status: int, message: str, headers: Optional[dict] = None):
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers
 
 
+def _take(request: Request, who: str) -> None:
+    wait = request.app.state.bucket.take(who)
+    if wait:
+        raise PageError(429, f"rate limit: retry in {wait:.1f} s",
+                        {"Retry-After": str(max(1, int(wait + 0.999)))})
+
+
 def page_access(request: Request) -> Optional[str]:
-    """The API's access check (keys / loopback / rate), its refusals as HTML pages."""
+    """The API's access check (keys / loopback / the same per-key rate limit), its
+    refusals as HTML pages; with keys, the key may come from the /key cookie."""
+    keys: frozenset[str] = request.app.state.api_keys
+    cookie = request.cookies.get(KEY_COOKIE)
+    if keys and cookie and not request.headers.get(API_KEY_HEADER):
+        key = key_matches(cookie, keys)
+        if key is None:
+            raise PageError(401, "the API key saved in this browser is no longer valid")
+        _take(request, "key:" + key)
+        return key
     try:
         return caller(request)
     except ApiError as exc:
@@ -48,6 +73,7 @@ def page_access(request: Request) -> Optional[str]:
 
 
 router = APIRouter(dependencies=[Depends(page_access)], include_in_schema=False)
+key_router = APIRouter(include_in_schema=False)
 Conn = Annotated[Connection, Depends(get_conn)]
 
 _env = Environment(loader=PackageLoader("etf_assets.serve", "templates"),
@@ -209,6 +235,20 @@ def filings_page(request: Request, conn: Conn,
                   trust_name=trust_name, next_url=nxt)
 
 
+@router.get("/etfs/{etf_id}/holdings.{fmt}")
+def holdings_download(conn: Conn, etf_id: str, fmt: str) -> Response:
+    """All positions of the newest N-PORT: the API's own answer (same bytes as
+    /api/etfs/{id}/holdings?format=...), here so that a browser holding its key in the
+    /key cookie can download it."""
+    if fmt not in ("csv", "parquet", "json") or not re.fullmatch(r"[A-Za-z0-9.\-]{1,20}",
+                                                                   etf_id):
+        raise PageError(404, "no such download")
+    try:
+        return api_routes.etf_holdings(conn=conn, etf_id=etf_id, as_of=None, fmt=fmt)
+    except ApiError as exc:
+        raise PageError(exc.status_code, str(exc.detail)) from exc
+
+
 @router.get("/static/{name}")
 def static(name: str) -> Response:
     """The explorer's packaged stylesheet (behind the same access check as the pages)."""
@@ -219,14 +259,53 @@ def static(name: str) -> Response:
                     headers={"Cache-Control": "max-age=3600"})
 
 
+def _safe_next(target: str) -> str:
+    """Only a path of this site (no scheme, no //host): no open redirect."""
+    return target if re.fullmatch(r"/(?!/)[\w\-./?=&%]{0,200}", target or "") else "/"
+
+
+@key_router.get("/key", response_class=HTMLResponse)
+def key_form(request: Request, next: str = "/") -> HTMLResponse:
+    if not request.app.state.api_keys:
+        raise PageError(404, "no API keys are configured: nothing to enter")
+    return render("key.html", next=_safe_next(next), message=None)
+
+
+@key_router.post("/key", response_class=HTMLResponse)
+async def key_submit(request: Request) -> Response:
+    """Check the key (constant time; attempts count against the client address's rate
+    limit) and keep it in the browser's session cookie."""
+    keys: frozenset[str] = request.app.state.api_keys
+    if not keys:
+        raise PageError(404, "no API keys are configured: nothing to enter")
+    _take(request, "addr:" + (request.client.host if request.client else ""))
+    body = await request.body()
+    form = parse_qs(body[:4096].decode("utf-8", "replace"))
+    nxt = _safe_next((form.get("next") or ["/"])[0])
+    if "forget" in form:
+        response = RedirectResponse("/key", status_code=303)
+        response.delete_cookie(KEY_COOKIE, path="/")
+        return response
+    key = key_matches((form.get("key") or [""])[0].strip(), keys)
+    if key is None:
+        return render("key.html", 401, next=nxt, message="That key is not valid.")
+    response = RedirectResponse(nxt, status_code=303)
+    response.set_cookie(KEY_COOKIE, key, path="/", httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
+    return response
+
+
 def mount_explorer(app: FastAPI) -> None:
     """Add the explorer's pages to the serving app (after /api, whose paths win)."""
 
     async def _page_error(_request: Request, exc: PageError) -> HTMLResponse:
-        response = render("error.html", exc.status, status=exc.status, message=exc.message)
+        keyed = exc.status == 401 and bool(_request.app.state.api_keys)
+        response = render("error.html", exc.status, status=exc.status, message=exc.message,
+                          key_url=f"/key?next={quote(_request.url.path)}" if keyed else None)
         response.headers.update(exc.headers or {})
         return response
 
     app.add_exception_handler(PageError, _page_error)
+    app.include_router(key_router)
     app.include_router(router)
 
