@@ -30,6 +30,7 @@ from etf_assets.serve.app import create_app, read_only_engine
 from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.tables import (
     filing,
+    holding,
     nport_monthly_flow,
     nport_report,
     performance,
@@ -170,7 +171,10 @@ def test_search_then_dia_page_shows_its_nport(visit, warehouse, shots):
                                      nport_monthly_flow.c.redemption)
                               .where(nport_monthly_flow.c.accession_number == DIA_NPORT)
                               .order_by(nport_monthly_flow.c.month_end)).all()
+        values = sorted(conn.execute(select(holding.c.value_usd).where(
+            holding.c.accession_number == DIA_NPORT)).scalars().all(), reverse=True)
     assert net_assets == Decimal("36558901941.31") and len(months) == 3
+    assert len(values) == DIA_POSITIONS and sum(values) == DIA_VALUE_SUM
     assert page.locator("#etf-ticker").inner_text() == "DIA"
     assert page.get_attribute("#net-assets", "data-value") == str(net_assets)
     assert "$36,558,901,941.31" in page.inner_text("#net-assets")
@@ -178,6 +182,10 @@ def test_search_then_dia_page_shows_its_nport(visit, warehouse, shots):
     assert page.get_attribute("#holdings-sum", "data-value") == str(DIA_VALUE_SUM)
     assert "$36,544,885,644.96" in page.inner_text("#holdings-sum")
     assert page.locator("#top-holdings tbody tr").count() == 25
+    # Largest first: each row's value (the 7th cell) is the warehouse's, in order.
+    shown = page.eval_on_selector_all("#top-holdings tbody tr td:nth-child(7)",
+                                      "cells => cells.map(c => c.dataset.value)")
+    assert shown == [str(v) for v in values[:25]]
     assert str(DIA_REPORT_DATE) in page.inner_text("#holdings")
 
     flows = page.locator("#monthly-flows tbody tr")

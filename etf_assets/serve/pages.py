@@ -25,6 +25,7 @@ from etf_assets.serve import api as api_routes
 from etf_assets.serve import charts, display
 from etf_assets.serve import queries as Q
 from etf_assets.serve.api import Cursor, sec_url
+from etf_assets.serve.page_queries import top_holdings
 from etf_assets.serve.app import API_KEY_HEADER, ApiError, caller, get_conn
 from etf_assets.serve.security import key_matches
 
@@ -176,14 +177,7 @@ def etf_page(conn: Conn, etf_id: str) -> HTMLResponse:
     detail = Q.etf_detail(conn, e)
     perf = Q.etf_performance(conn, e)
     flows = Q.etf_flows(conn, e)
-    report = Q.holdings_report(conn, e["series_id"])
-    top, total_value = [], None
-    if report is not None:
-        hs = report["holdings"]
-        top = sorted(hs, key=lambda h: (h["value_usd"] is None, -(h["value_usd"] or 0),
-                                        h["position"]))[:TOP_HOLDINGS]
-        values = [h["value_usd"] for h in hs if h["value_usd"] is not None]
-        total_value = sum(values, Decimal(0)) if values else None
+    report = top_holdings(conn, e["series_id"], TOP_HOLDINGS)
     per_share = Q.etf_per_share(conn, e)
     filings = Q.list_filings(conn, cik=e["cik"], limit=LIST_LIMIT)
     ident = e["ticker"] or e["class_id"]
@@ -195,7 +189,7 @@ def etf_page(conn: Conn, etf_id: str) -> HTMLResponse:
             performance_chart(perf["rows"], "prospectus", "Prospectus average annual returns"),
             calendar_year_chart(perf["rows"])) if c is not None],
         flows=flows, flows_chart=flows_chart(flows["monthly"]) if flows["monthly"] else None,
-        per_share=per_share, report=report, top=top, total_value=total_value,
+        per_share=per_share, report=report,
         filings=filings.rows, more_filings=filings.next_cursor is not None,
         api=f"/api/etfs/{ident}")
 
