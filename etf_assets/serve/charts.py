@@ -119,8 +119,8 @@ def bar_chart(categories: Sequence[str], series: Sequence[Series], *, title: str
            f'xmlns="http://www.w3.org/2000/svg">', f"<title>{label}</title>",
            f'<text class="heading" x="{left}" y="16">{label}</text>']
     for t in tick_values:
-        py = _f(y(t))
-        out.append(f'<line class="grid{" zero" if t == 0 else ""}" x1="{left}" x2="{width - right}" '
+        py, grid = _f(y(t)), "grid zero" if t == 0 else "grid"
+        out.append(f'<line class="{grid}" x1="{left}" x2="{width - right}" '
                    f'y1="{py}" y2="{py}"/>')
         out.append(f'<text class="tick" x="{left - 6}" y="{py}" text-anchor="end" '
                    f'dominant-baseline="middle">{escape(tick_label(t))}</text>')

@@ -1,10 +1,11 @@
 """The ETF explorer: server-rendered HTML pages over the same query module as the API
 (etf_assets/serve/queries.py), so a page shows exactly the numbers /api returns.
 
-Pages: `/` (search by ticker or name), `/etfs/{id}`, `/trusts/{cik}`, `/filings`. Charts
-are inline SVG drawn here (charts.py): the pages need no JavaScript and no internet.
-Access is the API's (app.caller: API keys or loopback only, the same rate limit); a
-refused or missing page answers in HTML.
+Pages: `/` (search by ticker or name), `/etfs/{id}` (and its holdings downloads),
+`/trusts/{cik}`, `/filings`, `/key`. Charts are inline SVG (charts.py): the pages need
+no JavaScript and no internet. Access is the API's (app.caller: API keys or loopback
+only, the same rate limit), plus a key a browser entered at /key; a refused or missing
+page answers in HTML.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from etf_assets.serve import api as api_routes
 from etf_assets.serve import charts, display
 from etf_assets.serve import queries as Q
 from etf_assets.serve.api import Cursor, sec_url
-from etf_assets.serve.page_queries import top_holdings
 from etf_assets.serve.app import API_KEY_HEADER, ApiError, caller, get_conn
+from etf_assets.serve.page_queries import top_holdings
 from etf_assets.serve.security import key_matches
 
 TOP_HOLDINGS = 25
@@ -183,7 +184,8 @@ def etf_page(conn: Conn, etf_id: str) -> HTMLResponse:
     ident = e["ticker"] or e["class_id"]
     return render(
         "etf.html", e=detail, ident=ident, tickers=Q.ticker_history(conn, e["series_id"]),
-        fees=Q.etf_fees(conn, e), perf=perf, perf_rows=sorted(perf["rows"], key=performance_order),
+        fees=Q.etf_fees(conn, e), perf=perf,
+        perf_rows=sorted(perf["rows"], key=performance_order),
         perf_charts=[c for c in (
             performance_chart(perf["rows"], "ncsr", "Shareholder report (N-CSR) returns"),
             performance_chart(perf["rows"], "prospectus", "Prospectus average annual returns"),
