@@ -487,14 +487,23 @@ REPORT_COLUMNS = (nport_report.c.accession_number, nport_report.c.series_key,
                   nport_report.c.skipped)
 
 
-def _latest_report(conn: Connection, series_key: str,
-                   as_of: Optional[date] = None) -> Optional[Row]:
-    stmt = select(*REPORT_COLUMNS).where(nport_report.c.series_key == series_key)
+def latest_report(conn: Connection, series_key: str,
+                  as_of: Optional[date] = None) -> Optional[Row]:
+    """The newest N-PORT report of the series on or before `as_of` (None: any date),
+    with its filing's sha256 and parse time (they change when the accession is
+    reloaded: a version for caches)."""
+    stmt = (select(*REPORT_COLUMNS, filing.c.sha256, filing.c.parsed_at)
+            .select_from(nport_report.outerjoin(
+                filing, filing.c.accession_number == nport_report.c.accession_number))
+            .where(nport_report.c.series_key == series_key))
     if as_of is not None:
         stmt = stmt.where(nport_report.c.report_date <= as_of)
     return _newest(conn, stmt.order_by(nport_report.c.report_date.desc(),
                                        nport_report.c.filing_date.desc(),
                                        nport_report.c.accession_number.desc()))
+
+
+_latest_report = latest_report
 
 
 _ROW_KEYS = {"accession_number", "series_key", "filing_date", "report_date", "cik",
@@ -503,20 +512,24 @@ HOLDING_COLUMNS = tuple(c for c in holding.c if c.name not in _ROW_KEYS)
 DERIVATIVE_COLUMNS = tuple(c for c in derivative.c if c.name not in _ROW_KEYS)
 
 
-def holdings_report(conn: Connection, series_key: str,
-                    as_of: Optional[date] = None) -> Optional[Row]:
-    """The newest N-PORT report of the series on or before `as_of` (any date: None),
-    whole: every position and every derivative, in document order."""
-    report = _latest_report(conn, series_key, as_of)
-    if report is None:
-        return None
+def report_positions(conn: Connection, report: Row) -> Row:
+    """Add every position and every derivative of `report` (from latest_report), in
+    document order."""
     where = (lambda t: and_(t.c.accession_number == report["accession_number"],
-                            t.c.series_key == series_key))
+                            t.c.series_key == report["series_key"]))
     report["holdings"] = rows_of(conn.execute(
         select(*HOLDING_COLUMNS).where(where(holding)).order_by(holding.c.position)))
     report["derivatives"] = rows_of(conn.execute(
         select(*DERIVATIVE_COLUMNS).where(where(derivative)).order_by(derivative.c.position)))
     return report
+
+
+def holdings_report(conn: Connection, series_key: str,
+                    as_of: Optional[date] = None) -> Optional[Row]:
+    """The newest N-PORT report of the series on or before `as_of` (any date: None),
+    whole: every position and every derivative, in document order."""
+    report = latest_report(conn, series_key, as_of)
+    return None if report is None else report_positions(conn, report)
 
 
 def etf_fees(conn: Connection, e: Row) -> list[Row]:
