@@ -135,6 +135,21 @@ def test_dia_holdings_sum_to_the_documents_sum_in_json_csv_and_parquet(api):
     assert table.num_rows == DIA_POSITIONS
 
 
+def test_holdings_answers_carry_an_etag_and_come_from_the_cache(api):
+    """A report is immutable under its accession: the second answer is the cached bytes,
+    and a client sending the ETag back gets 304."""
+    first = api.get("/api/etfs/DIA/holdings")
+    again = api.get("/api/etfs/DIA/holdings")
+    assert first.content == again.content and first.headers["etag"] == again.headers["etag"]
+    assert api.get("/api/etfs/DIA/holdings", headers={
+        "If-None-Match": first.headers["etag"]}).status_code == 304
+    csv = api.get("/api/etfs/DIA/holdings?format=csv")
+    assert csv.headers["etag"] != first.headers["etag"]
+    assert csv.headers["content-disposition"] == (
+        'attachment; filename="holdings-DIA-2025-04-30.csv"')
+    assert api.get("/api/etfs/DIA/holdings?format=csv").content == csv.content
+
+
 def test_holdings_as_of_a_date(api):
     """as_of picks the newest report on or before it; before DIA's only report: 404
     naming what is missing."""
