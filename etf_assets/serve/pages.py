@@ -232,15 +232,16 @@ def filings_page(request: Request, conn: Conn,
 
 
 @router.get("/etfs/{etf_id}/holdings.{fmt}")
-def holdings_download(conn: Conn, etf_id: str, fmt: str) -> Response:
-    """All positions of the newest N-PORT: the API's own answer (same bytes as
-    /api/etfs/{id}/holdings?format=...), here so that a browser holding its key in the
-    /key cookie can download it."""
+def holdings_download(request: Request, conn: Conn, etf_id: str, fmt: str) -> Response:
+    """All positions of the newest N-PORT: the API's own answer (same bytes, cache and
+    ETag as /api/etfs/{id}/holdings?format=...), here so that a browser holding its key
+    in the /key cookie can download it."""
     if fmt not in ("csv", "parquet", "json") or not re.fullmatch(r"[A-Za-z0-9.\-]{1,20}",
                                                                    etf_id):
         raise PageError(404, "no such download")
     try:
-        return api_routes.etf_holdings(conn=conn, etf_id=etf_id, as_of=None, fmt=fmt)
+        return api_routes.etf_holdings(request=request, conn=conn, etf_id=etf_id, as_of=None,
+                                       fmt=fmt)
     except ApiError as exc:
         raise PageError(exc.status_code, str(exc.detail)) from exc
 
