@@ -158,7 +158,12 @@ def test_search_then_dia_page_shows_its_nport(visit, warehouse, shots):
     0001752724-25-158219 as loaded: net assets, the 30 positions largest first (the CSV
     it offers sums to the document's 36,544,885,644.96), three months of flows drawn as
     9 bars (sales, redemptions, net)."""
+    with warehouse.connect() as conn:
+        loaded = conn.execute(select(func.count()).select_from(filing)).scalar_one()
     page = visit.open("/")
+    # The landing page: the newest filings loaded, newest first.
+    assert page.locator("table.filings tbody tr").count() == min(loaded, 20)
+    page.screenshot(path=str(shots / "home.png"), full_page=True)
     page.fill("#q", "dia")
     page.press("#q", "Enter")
     page.wait_for_url("**/?q=dia")

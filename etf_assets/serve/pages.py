@@ -156,15 +156,30 @@ def flows_chart(monthly: list[dict]) -> Markup:
 # --------------------------------------------------------------------------- pages
 
 
+LANDING_FILINGS = 20
+
+
 @router.get("/", response_class=HTMLResponse)
-def search_page(conn: Conn, q: Annotated[Optional[str], Query(max_length=100)] = None,
+def search_page(request: Request, conn: Conn,
+                q: Annotated[Optional[str], Query(max_length=100)] = None,
+                inactive: bool = False, browse: bool = False,
                 cursor: Cursor = None) -> HTMLResponse:
+    """Search by ticker or name; without a query, what the warehouse holds (its ETF
+    count, the newest filings) and a link to browse every ETF by ticker."""
     q = (q or "").strip()
+    form = {"q": q, "inactive": inactive}
     if not SEARCH_RE.match(q):
-        return render("search.html", 422, q=q, results=[], next_cursor=None,
+        return render("search.html", 422, **form, results=None,
                       message="Search with letters, digits, spaces and . & , ( ) / + - only.")
-    page = Q.search_etfs(conn, q or None, limit=LIST_LIMIT, cursor=cursor)
-    return render("search.html", q=q, results=page.rows, next_cursor=page.next_cursor,
+    if not q and not browse and not cursor:
+        return render("search.html", **form, results=None, message=None,
+                      health=Q.health(conn),
+                      filings=Q.list_filings(conn, limit=LANDING_FILINGS).rows)
+    page = Q.search_etfs(conn, q or None, limit=LIST_LIMIT, cursor=cursor,
+                         include_inactive=inactive)
+    nxt = (str(request.url.include_query_params(cursor=page.next_cursor))
+           if page.next_cursor else None)
+    return render("search.html", **form, results=page.rows, next_url=nxt,
                   message=None if page.rows or cursor else "No ETF matches.")
 
 
