@@ -52,6 +52,7 @@ demo: install
 	  kill $$(cat $(DEMO_DIR)/fake-edgar.pid) 2>/dev/null; rm -f $(DEMO_DIR)/fake-edgar.pid; \
 	  echo "Browse the demo (fake EDGAR + web UI + daemon on the demo's data): make demo-ui"; \
 	  echo "Browse what it loaded (REST API on the demo's warehouse): make demo-serve, then"; \
+	  echo "  http://127.0.0.1:$(SERVE_PORT)/       (the ETF explorer: search, ETF, trust and filings pages)"; \
 	  echo "  http://127.0.0.1:$(SERVE_PORT)/docs   (OpenAPI: try /api/etfs?q=dia, /api/etfs/DIA/holdings)"; \
 	  echo "  curl 'http://127.0.0.1:$(SERVE_PORT)/api/etfs/DIA/holdings?format=csv'"; \
 	  exit $$status
