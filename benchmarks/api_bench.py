@@ -1,7 +1,8 @@
 """The REST API against its floor (issue 21).
 
     .venv/bin/python -m benchmarks.api_bench [--trusts 400] [--series 10] [--positions 50000]
-                                             [--clients 50] [--seconds 30] [--postgres URL]
+                                             [--clients 50] [--seconds 30] [--workers 1]
+                                             [--postgres URL]
 
 A synthetic warehouse like the e2e corpus (400 trusts, 4,000 ETF series: universe rows,
 a ticker period, four quarterly N-PORT reports, a fee table and a TSR expense row each,
@@ -292,6 +293,7 @@ def main(argv=None) -> int:
     ap.add_argument("--postgres", default=None, metavar="URL",
                     help="run on this PostgreSQL database (a fresh schema, dropped after)")
     ap.add_argument("--port", type=int, default=8765 + 21)
+    ap.add_argument("--workers", type=int, default=1, help="serve --workers")
     args = ap.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="api-bench-"))
@@ -315,7 +317,8 @@ def main(argv=None) -> int:
         env = {**os.environ, "ETF_WAREHOUSE_URL": url, "ETF_DATA_DIR": str(tmp / "data"),
                "ETF_API_RATE_PER_MINUTE": "1000000", "ETF_API_CACHE_MB": str(cache_mb)}
         env.pop("ETF_API_KEYS", None)
-        proc = subprocess.Popen([str(BIN / "etf-pipeline"), "serve", "--port", str(port)],
+        proc = subprocess.Popen([str(BIN / "etf-pipeline"), "serve", "--port", str(port),
+                                 "--workers", str(args.workers)],
                                 env=env, stdout=subprocess.DEVNULL,
                                 stderr=open(tmp / f"serve-{port}.log", "w"))
         servers.append(proc)
@@ -402,6 +405,9 @@ def main(argv=None) -> int:
                 server.wait(10)
             except subprocess.TimeoutExpired:
                 server.kill()
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
         if schema:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
