@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import io
 import uuid
-from datetime import date
 from decimal import Decimal
 
 import pyarrow as pa
