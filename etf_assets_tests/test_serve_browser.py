@@ -308,6 +308,21 @@ def test_trust_and_recent_filings_pages(visit, warehouse, shots):
     visit.finish(shots, "filings")
 
 
+def test_api_docs_render_offline(visit, shots):
+    """/docs is Swagger UI from the installed package (no CDN: the test's browser would
+    record any request that fails or leaves loopback): it renders every /api operation,
+    each with its path, from /openapi.json."""
+    page = visit.open("/docs")
+    page.wait_for_selector(".opblock", timeout=15_000)
+    scripts = page.eval_on_selector_all("script[src], link[rel=stylesheet]",
+                                        "els => els.map(e => e.src || e.href)")
+    assert scripts and all(u.startswith(visit.base_url + "/docs-static/") for u in scripts)
+    paths = set(page.eval_on_selector_all(".opblock-summary-path",
+                                          "els => els.map(e => e.dataset.path)"))
+    assert {"/api/health", "/api/etfs/{etf_id}/holdings", "/api/trusts/{cik}/refresh"} <= paths
+    visit.finish(shots, "api-docs")
+
+
 # --------------------------------------------------------------- access (no browser)
 
 

@@ -18,6 +18,7 @@ from typing import Any, Optional
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -97,7 +98,9 @@ def create_app(engine: Optional[Engine] = None, *, api_keys: Optional[frozenset[
     starts a trust's run (default: etf_assets.serve.refresh.launch_refresh)."""
     from etf_assets.serve.api import router
 
-    app = FastAPI(
+    # FastAPIOffline is FastAPI with /docs serving Swagger UI's files from the installed
+    # package instead of a CDN: the documentation works on a machine without internet.
+    app = FastAPIOffline(
         title="ETF filings API",
         summary="Every US ETF's SEC filings over time: holdings, fees, performance, flows.",
         description="Money and ratios are decimal strings (never floats). Lists paginate "
@@ -109,6 +112,7 @@ def create_app(engine: Optional[Engine] = None, *, api_keys: Optional[frozenset[
         docs_url="/docs",
         redoc_url=None,
         openapi_url="/openapi.json",
+        static_url="/docs-static",
     )
     app.state.engine = engine if engine is not None else read_only_engine()
     app.state.api_keys = settings.api_keys() if api_keys is None else api_keys
