@@ -86,6 +86,9 @@ def _trust_line(cik: str, groups: tuple[str, ...], mats: dict) -> str:
     if "flows" in groups:
         parts.append(f"24F-2NT {fm.get('filings_loaded', 0)} notice(s), "
                      f"{fm.get('rows_written', 0)} block(s)")
+    lm = mats.get(("fund_lifecycle", cik), {})
+    if "lifecycle" in groups:
+        parts.append(f"lifecycle {lm.get('headers_read', 0)} header(s)")
     name = cm.get("trust_name") or ""
     return f"{name}: {'; '.join(parts)}"
 

@@ -329,6 +329,14 @@ class SecClient:
         """The full submission (.txt): SGML header plus every document of the filing."""
         return self.get(self.archive_url(cik, accession, f"{accession}.txt"))
 
+    def filing_header(self, cik: str | int, accession: str) -> bytes:
+        """A filing's SGML header alone (`<accession>.hdr.sgml`, a few KB: no document),
+        or the full submission when SEC does not serve the header file."""
+        try:
+            return self.get(self.archive_url(cik, accession, f"{accession}.hdr.sgml"))
+        except SecNotFound:
+            return self.filing_text(cik, accession)
+
     def filing_document(self, cik: str | int, accession: str, filename: str) -> bytes:
         return self.get(self.archive_url(cik, accession, filename))
 

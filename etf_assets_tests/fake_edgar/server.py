@@ -165,7 +165,7 @@ class FakeEdgar:
     def route(self, path: str) -> tuple[int, bytes, str]:
         c = self.corpus
         if path == "/files/company_tickers_mf.json":
-            return 200, json.dumps(c.tickers_mf).encode(), "application/json"
+            return 200, json.dumps(c.tickers_mf_now()).encode(), "application/json"
         if path == "/files/company_tickers_exchange.json":
             return 200, json.dumps(c.tickers_exchange).encode(), "application/json"
         if m := _SUBMISSIONS.match(path):
@@ -204,6 +204,11 @@ class FakeEdgar:
                     return 200, f.index_json(), "application/json"
                 if name == f"{f.accession}.txt":
                     return 200, f.txt(), "text/plain"
+                if name == f"{f.accession}.hdr.sgml":  # the header alone, as SEC serves it
+                    txt = f.txt()
+                    start = txt.find(b"<SEC-HEADER>")
+                    end = txt.find(b"</SEC-HEADER>")
+                    return 200, txt[start:end + len(b"</SEC-HEADER>")] + b"\n", "text/plain"
                 if name.startswith("xsl") and f.document(name.rsplit("/", 1)[-1]):
                     # SEC's human rendering of an XML form: HTML, not the filed XML.
                     return 200, b"<html><body>rendered form</body></html>", "text/html"
