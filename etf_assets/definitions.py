@@ -8,6 +8,7 @@ from dagster import (
     in_process_executor,
 )
 
+from etf_assets.alerts.sensors import alerts_sensor
 from etf_assets.coverage.assets import coverage, etfs_within_max_lag
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.freshness.sensors import gap_repair_sensor, sec_filings_sensor
@@ -41,7 +42,7 @@ defs = Definitions(
                   etfs_within_max_lag],
     jobs=[refresh_universe_job, refresh_trusts_job, check_data_quality_job],
     schedules=[daily_universe_refresh],
-    sensors=[sec_filings_sensor, gap_repair_sensor, automation_sensor],
+    sensors=[sec_filings_sensor, gap_repair_sensor, automation_sensor, alerts_sensor],
     resources=RESOURCES,
     # Every run's steps in the run's own process, UI-launched ones included (jobs.py).
     executor=in_process_executor,

@@ -954,3 +954,31 @@ lifecycle_state = Table(
     Index("ix_lifecycle_state_state", "state"),
     comment="Derived from lifecycle_event (rollup), rebuilt per trust with its events.",
 )
+
+
+# --- alerts (etf_assets/alerts/) ------------------------------------------------------
+
+alert_delivery = Table(
+    "alert_delivery",
+    metadata,
+    Column("event_key", String(160), primary_key=True,
+           comment="new_filing:<accession>, effective_soon:<cik>:<series>:<date>, ..."),
+    Column("subscription", String(80), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("channel", String(12), nullable=False, comment="email | slack | webhook"),
+    Column("status", String(12), nullable=False,
+           comment="pending | sending | sent | failed | off"),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime, nullable=False, comment="UTC"),
+    Column("claimed_by", String(64), comment="the sensor evaluation that is sending it"),
+    Column("claimed_at", DateTime),
+    Column("sent_at", DateTime),
+    Column("last_error", Text),
+    Column("title", Text, nullable=False),
+    Column("payload", JSON_NULL, nullable=False, comment="the event as sent (JSON)"),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_alert_delivery_due", "status", "next_attempt_at"),
+    comment="One row per (event, subscription): inserted once, claimed by one sender "
+            "before it sends (exactly once across daemons), retried with backoff, its "
+            "failure kept.",
+)
