@@ -111,6 +111,7 @@ class Corpus:
     # class id -> the first day company_tickers_mf.json lists it (a fund listed later)
     ticker_dates: dict = field(default_factory=dict)
     story: object = None  # lifecycle.Story, when build_corpus(lifecycle_story=True)
+    feed_hidden: set = field(default_factory=set)  # accessions the current feed never shows
 
     def tickers_mf_now(self) -> dict:
         """company_tickers_mf.json as of `today`: classes listed later are not in it."""
