@@ -34,7 +34,6 @@ from etf_assets.lifecycle.load import (
     headers_read,
     known_names,
     rebuild_state,
-    record_events,
     record_header,
     trust_series,
     universe_events,
@@ -103,10 +102,11 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
         result.events.update(e.kind for e in events)
         log.info("%s: %s %s of %s: %d events", cik, h.form, h.accession_number,
                  h.filing_date, len(events))
+    with engine.connect() as conn:  # read apart from the write transaction (SQLite WAL)
+        derived = universe_events(conn, cik)
     now = _utcnow()
     with engine.begin() as conn:
-        record_events(conn, universe_events(conn, cik), now)
-        result.states = rebuild_state(conn, cik, now)
+        result.states = rebuild_state(conn, cik, now, derived)
     return TrustLoad(format_data_version(result.latest_seen),
                      {FUND_LIFECYCLE: result.metadata()}, failed=result.failed)
 

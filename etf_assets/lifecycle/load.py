@@ -13,7 +13,7 @@ from sqlalchemy import Connection, delete, func, select
 
 from etf_assets.lifecycle.events import CLOSED, SERIES_LEVEL, TRADING, Event, rollup
 from etf_assets.lifecycle.header import FilingHeader
-from etf_assets.warehouse.load import insert_rows, lock_accession, upsert
+from etf_assets.warehouse.load import insert_new, insert_rows, lock_accession, upsert
 from etf_assets.warehouse.tables import (
     etf,
     lifecycle_event,
@@ -58,20 +58,18 @@ def record_events(conn: Connection, events: Sequence[Event], now: datetime) -> i
 
 def record_header(conn: Connection, cik: str, h: FilingHeader, events: Sequence[Event], *,
                   url: str, raw: bytes, designated: date | None, now: datetime) -> bool:
-    """One filing's header and its events, once (concurrent loads of one accession are
-    serialized on PostgreSQL); False when it was recorded already."""
+    """One filing's header and its events, once; False when it was recorded already
+    (another process read it first: its row is inserted before anything else)."""
     lock_accession(conn, h.accession_number)
-    if conn.execute(select(lifecycle_filing.c.accession_number).where(
-            lifecycle_filing.c.accession_number == h.accession_number)).first():
-        return False
-    record_events(conn, events, now)
-    insert_rows(conn, lifecycle_filing, [{
+    first = insert_new(conn, lifecycle_filing, {
         "accession_number": h.accession_number, "cik": cik, "form": h.form,
         "filing_date": h.filing_date, "effectiveness_date": h.effectiveness_date,
         "designated_date": designated, "acceptance_datetime": h.acceptance_datetime,
         "url": url, "sha256": hashlib.sha256(raw).hexdigest(), "events": len(events),
-        "read_at": now}])
-    return True
+        "read_at": now})
+    if first:
+        record_events(conn, events, now)
+    return first
 
 
 def _tracked(conn: Connection, cik: str) -> tuple[set[str], dict[str, str]]:
@@ -154,14 +152,18 @@ def universe_events(conn: Connection, cik: str) -> list[Event]:
     return out
 
 
-def rebuild_state(conn: Connection, cik: str, now: datetime) -> dict[str, int]:
-    """Replace the trust's derived states with the rollup of all its events."""
-    lock_accession(conn, f"lifecycle_state:{cik}")  # one rebuild of a trust at a time
+def rebuild_state(conn: Connection, cik: str, now: datetime,
+                  new_events: Sequence[Event] = ()) -> dict[str, int]:
+    """Record `new_events` and replace the trust's derived states with the rollup of all
+    its events. Writes first (SQLite: the write lock before any read), one rebuild of a
+    trust at a time (PostgreSQL: an advisory lock)."""
+    lock_accession(conn, f"lifecycle_state:{cik}")
+    conn.execute(delete(lifecycle_state).where(lifecycle_state.c.cik == cik))
+    record_events(conn, new_events, now)
     rows = conn.execute(select(lifecycle_event).where(lifecycle_event.c.cik == cik)).all()
     fields = Event.__dataclass_fields__
     events = [Event(**{k: v for k, v in r._mapping.items() if k in fields}) for r in rows]
     states = rollup(events)
-    conn.execute(delete(lifecycle_state).where(lifecycle_state.c.cik == cik))
     insert_rows(conn, lifecycle_state, [{**asdict(s), "as_of": now} for s in states])
     counts: dict[str, int] = {}
     for s in states:
