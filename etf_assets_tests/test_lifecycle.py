@@ -5,6 +5,7 @@ the fake's clock."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 
 from dagster import materialize
@@ -251,3 +252,14 @@ class _Log:
     def __getattr__(self, _name):
         return lambda *a, **k: None
 
+
+
+def test_parse_command_reads_a_header(capsys):
+    """`etf-pipeline parse` on iShares' 485APOS header 0001193125-24-100942."""
+    from etf_assets.cli import main
+
+    assert main(["parse", str(fixture_path(ISHARES_APOS)), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["events"] == ["proposed S000085693 (effective 2024-07-02)",
+                             "proposed S000085693/C000251033 (effective 2024-07-02)"]
+    assert out["new_series"] == ["S000085693 iShares U.S. Manufacturing ETF (1 class(es))"]

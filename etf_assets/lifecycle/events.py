@@ -191,3 +191,23 @@ def rollup(events: Iterable[Event]) -> list[State]:
         ))
     return out
 
+
+
+def summarize(h: FilingHeader) -> dict:
+    """`etf-pipeline parse` of a header: what it says and the events it gives."""
+    cik = h.cik or ""
+    return {
+        "form": h.form, "accession": h.accession_number,
+        "filing_date": h.filing_date.isoformat(),
+        "effectiveness_date": h.effectiveness_date.isoformat() if h.effectiveness_date
+        else None,
+        "filer": f"{h.company_name} ({cik})",
+        "new_series": [f"{s.series_id} {s.name} ({len(s.classes)} class(es))"
+                       for s in h.new_series],
+        "new_classes": [f"{s.series_id} {c.class_id} {c.name}" for s in h.new_classes
+                        for c in s.classes],
+        "series_named": len(h.existing_series),
+        "events": [f"{e.kind} {e.series_id}{'/' + e.class_key if e.class_key else ''}"
+                   + (f" (effective {e.effective_date})" if e.effective_date else "")
+                   for e in header_events(cik, h)],
+    }
