@@ -263,3 +263,50 @@ def test_parse_command_reads_a_header(capsys):
     assert out["events"] == ["proposed S000085693 (effective 2024-07-02)",
                              "proposed S000085693/C000251033 (effective 2024-07-02)"]
     assert out["new_series"] == ["S000085693 iShares U.S. Manufacturing ETF (1 class(es))"]
+
+
+def test_a_new_etf_family_is_followed_from_the_daily_index(sec_env):
+    """CIK 777 is in no ticker file: its N-1A of 2026-11-18 registers "Newco Robotics
+    ETF" and its 485APOS of 2026-11-19 adds "Newco Space ETF" (expected 2027-02-02).
+    CIK 778's N-1A registers only a mutual fund: not a candidate. Reading the two days'
+    indexes finds 777, reads the three headers and nothing else."""
+    from etf_assets.freshness.observe import read_index_days
+    from etf_assets.warehouse.tables import registrant_candidate
+    from etf_assets_tests.fake_edgar.lifecycle import lifecycle_filing
+
+    with start_fake(generated_trusts=0, real_tickers=False, real_filings=False) as edgar:
+        sec_env(edgar)
+        c = edgar.corpus
+        robo = {"series_id": "S000777001", "name": "Newco Robotics ETF",
+                "classes": [{"class_id": "C000777001", "name": "Newco Robotics ETF"}]}
+        space = {"series_id": "S000777002", "name": "Newco Space ETF",
+                 "classes": [{"class_id": "C000777002", "name": "Newco Space ETF"}]}
+        income = {"series_id": "S000778001", "name": "Plain Income Fund", "classes": []}
+        n1a = c.add(lifecycle_filing(777, "NEWCO ETF TRUST", "0009999948-26-000777", "N-1A",
+                                     date(2026, 11, 18), new=[robo]))
+        c.add(lifecycle_filing(778, "PLAIN FUNDS TRUST", "0009999948-26-000778", "N-1A",
+                               date(2026, 11, 18), new=[income]))
+        apos = c.add(lifecycle_filing(777, "NEWCO ETF TRUST", "0009999948-26-000779",
+                                      "485APOS", date(2026, 11, 19), existing=[robo],
+                                      new=[space]))
+        engine = make_engine()
+        client = SecClient.from_env()
+        read = read_index_days(client, engine, [], {"last_index_day": "2026-11-17"},
+                               date(2026, 11, 20), 0.0, 10)
+        assert read == ["2026-11-18", "2026-11-19"]
+        with engine.connect() as conn:
+            [cand] = conn.execute(select(registrant_candidate)).all()
+            states = {r.series_id: r for r in conn.execute(select(lifecycle_state).where(
+                lifecycle_state.c.class_key == SERIES_LEVEL))}
+            soon = upcoming_effective_dates(conn, date(2027, 1, 25), 30)
+        assert (cand.cik, cand.found_by_accession, cand.etf_series) == (
+            "0000000777", n1a.accession, [["S000777001", "Newco Robotics ETF"]])
+        assert {k: (s.state, s.proposed_on, s.expected_effective_date)
+                for k, s in states.items()} == {
+            "S000777001": (PROPOSED, date(2026, 11, 18), None),
+            "S000777002": (PROPOSED, date(2026, 11, 19), date(2027, 2, 2))}
+        assert [(r.series_name, r.on, r.trust_name) for r in soon] == [
+            ("Newco Space ETF", date(2027, 2, 2), "NEWCO ETF TRUST")]
+        headers = [r.path for r in edgar.served(200) if r.path.endswith(".hdr.sgml")]
+        assert len(headers) == 3 and apos.accession + ".hdr.sgml" in headers[-1]
+        client.close()

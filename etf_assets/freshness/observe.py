@@ -10,6 +10,7 @@ SEC the same ways.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -34,6 +35,7 @@ from etf_assets.freshness.stale import (
 )
 from etf_assets.warehouse.freshness import last_index_day, record_index_day, record_observations
 
+log = logging.getLogger(__name__)
 EDGAR_TZ = ZoneInfo("America/New_York")  # EDGAR's days (and index files) are Eastern
 
 # A weekday index that is still 404 this many days later was a holiday, not late.
@@ -75,6 +77,7 @@ def read_index_days(client: SecClient, engine: Engine, ciks: list[str], cursor: 
                 break  # not published yet, or SEC trouble: this day again later
             entries, status = [], "holiday"
         observations = observations_from_index(entries, ciks)
+        _track_new_registrants(client, engine, entries, ciks)
         with engine.begin() as conn:
             record_observations(conn, observations, "daily_index")
             record_index_day(conn, day, status, len(entries), len(observations))
@@ -105,6 +108,17 @@ def read_current_feed(client: SecClient, engine: Engine, ciks: list[str], cursor
         with engine.begin() as conn:
             record_observations(conn, observations, "current_feed")
     return sorted({o.accession_number for o in observations})
+
+
+def _track_new_registrants(client: SecClient, engine: Engine, entries, ciks) -> None:
+    """New ETF families from the day's index (etf_assets/lifecycle/registrants.py);
+    whatever goes wrong there never holds the index back."""
+    from etf_assets.lifecycle.registrants import track_new_registrants
+
+    try:
+        track_new_registrants(client, engine, entries, set(ciks))
+    except Exception:  # noqa: BLE001 - logged; the day's observations still count
+        log.exception("new registrants of the day's index not tracked")
 
 
 def only_unpublished_left(cursor: dict, today: date) -> bool:

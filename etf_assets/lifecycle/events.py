@@ -26,6 +26,9 @@ KINDS = (PROPOSED, DELAYED, EFFECTIVE, TRADING, CHANGED, CLOSED)
 RANK = {PROPOSED: 1, DELAYED: 2, EFFECTIVE: 3, TRADING: 4, CLOSED: 5}
 
 APOS_FORMS = frozenset({"485APOS"})
+# A new trust's initial registration: its series are proposed, effective when the SEC
+# declares the registration effective (no Rule 485 clock).
+REGISTRATION_FORMS = frozenset({"N-1A", "N-1A/A"})
 BXT_FORMS = frozenset({"485BXT"})
 BPOS_FORMS = frozenset({"485BPOS"})
 CHANGE_FORMS = frozenset({"497", "497K"})
@@ -98,6 +101,10 @@ def header_events(cik: str, h: FilingHeader, *, designated: date | None = None,
                                  effective_date=expected_effective_date(h.filing_date, False),
                                  series_name=s.name, class_name=c.name, ticker=c.ticker,
                                  detail="new class: Rule 485(a)(1), 60 days", **base))
+    elif form in REGISTRATION_FORMS:
+        for s in h.new_series or h.existing_series:
+            emit(PROPOSED, s, detail=f"{form}: initial registration, effective when the SEC "
+                 "declares it")
     elif form in BXT_FORMS:
         new_date = designated
         if h.effectiveness_date and h.effectiveness_date > h.filing_date:

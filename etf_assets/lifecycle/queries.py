@@ -3,8 +3,8 @@
 `/api/queries/upcoming-effective-dates`, `/delayed-funds`, `/new-funds`, `/closed-funds`.
 
 Every query reads `lifecycle_state` at the series level (`class_key = ''`: one row per
-fund) joined to `trust` for the trust's name, and takes `today` from the caller (no
-clock here).
+fund) joined to `trust` (or `registrant_candidate`, for a new family) for the trust's
+name, and takes `today` from the caller (no clock here).
 """
 
 from __future__ import annotations
@@ -16,7 +16,12 @@ from typing import Optional
 from sqlalchemy import Connection, and_, case, func, select
 
 from etf_assets.lifecycle.events import CLOSED, DELAYED, EFFECTIVE, PROPOSED, SERIES_LEVEL
-from etf_assets.warehouse.tables import lifecycle_event, lifecycle_state, trust
+from etf_assets.warehouse.tables import (
+    lifecycle_event,
+    lifecycle_state,
+    registrant_candidate,
+    trust,
+)
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,14 @@ class FundRow:
 
 def _select(on):
     s = lifecycle_state.c
-    return (select(s.cik, trust.c.name.label("trust_name"), s.series_id, s.series_name,
+    # A new registrant is in no ticker file yet: its name is the candidate's.
+    name = func.coalesce(trust.c.name, registrant_candidate.c.name)
+    return (select(s.cik, name.label("trust_name"), s.series_id, s.series_name,
                    s.ticker, s.state, s.state_since, s.state_evidence, s.proposed_on,
                    s.expected_effective_date, s.effective_date, s.trading_since,
                    s.launched_on, s.closed_since, on.label("on"))
-            .select_from(lifecycle_state.outerjoin(trust, trust.c.cik == s.cik))
+            .select_from(lifecycle_state.outerjoin(trust, trust.c.cik == s.cik)
+                         .outerjoin(registrant_candidate, registrant_candidate.c.cik == s.cik))
             .where(s.class_key == SERIES_LEVEL))
 
 

@@ -982,3 +982,21 @@ alert_delivery = Table(
             "before it sends (exactly once across daemons), retried with backoff, its "
             "failure kept.",
 )
+
+
+# --- new registrants (etf_assets/lifecycle/registrants.py) ----------------------------
+
+registrant_candidate = Table(
+    "registrant_candidate",
+    metadata,
+    Column("cik", CIK, primary_key=True),
+    Column("name", Text, comment="COMPANY CONFORMED NAME of the filing that found it"),
+    Column("found_by_accession", ACCESSION, nullable=False),
+    Column("found_by_form", String(20), nullable=False, comment="N-1A, N-1A/A or 485APOS"),
+    Column("filing_date", Date, nullable=False),
+    Column("etf_series", JSON_NULL, nullable=False,
+           comment='[["S000...", "Name ETF"], ...] the series whose names say ETF'),
+    Column("found_at", DateTime, nullable=False, comment="UTC"),
+    comment="Trusts outside the universe whose N-1A or 485APOS proposes a fund named ETF "
+            "(the daily index shows them): their lifecycle is followed before any ticker.",
+)
