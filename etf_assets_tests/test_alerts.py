@@ -107,6 +107,13 @@ to = ["desk@example.com"]
 trusts = ["101"]
 
 [[subscription]]
+name = "daily"
+channel = "email"
+to = ["boss@example.com"]
+trusts = ["101"]
+digest = true
+
+[[subscription]]
 name = "slack-qntm"
 channel = "slack"
 url = "{http_url}/slack"
@@ -206,12 +213,17 @@ def test_alerts_reach_smtp_and_webhooks_once_and_a_dead_receiver_fails_visibly(
         "launched:0000000101:S900000600", "fee_change:C900000001:0009999999-27-000002",
         f"load_failed:{run_id}", "coverage_lag:0000000101:nport:2027-01-10"}
     rows = _deliveries(engine)
-    assert {k for k, _ in rows} == keys
+    assert {k for k, _ in rows} == keys | {"digest:2027-03-02"}
     # The e-mail subscription watches trust 101: every event of the trust, one mail each.
-    assert {s for k, s in rows if k.startswith("new_filing")} == {"desk-email", "signed-hook"}
-    assert len(mailbox.messages) == 6
+    assert {s for k, s in rows if k.startswith("new_filing")} == {
+        "desk-email", "daily", "signed-hook"}
+    assert {r.status for (k, s), r in rows.items() if s == "daily"} == {"digested", "sent"}
+    assert len(mailbox.messages) == 6 + 1  # one each, and the day's digest
     bodies = {m[1].split("Subject: ")[1].split("\n")[0].strip(): m[1].replace("\r\n", "\n")
               for m in mailbox.messages}
+    digest = bodies["[ETF] 6 ETF alert(s) of 2027-03-02"]
+    assert "boss@example.com" in digest and digest.count("\n  - ") == 6
+    assert "  - FKAA: net expense ratio 0.0045 -> 0.0039" in digest
     fee = bodies["[ETF] FKAA: net expense ratio 0.0045 -> 0.0039"]
     assert "previous_accession: 0009999999-26-000001" in fee and "desk@example.com" in fee
     assert "[ETF] Fakeshares Quantum ETF goes effective on 2027-03-05" in bodies
@@ -232,7 +244,7 @@ def test_alerts_reach_smtp_and_webhooks_once_and_a_dead_receiver_fails_visibly(
     dead = rows[("fee_change:C900000001:0009999999-27-000002", "dead-hook")]
     assert (dead.status, dead.attempts) == ("pending", 1) and "ConnectError" in dead.last_error
     assert "[ETF] 0000000101 nport behind SEC for 51 days" in bodies
-    assert len(tick.result.sent) == 6 + 1 + 6 and tick.result.retried == [
+    assert len(tick.result.sent) == 6 + 1 + 1 + 6 and tick.result.retried == [
         "fee_change:C900000001:0009999999-27-000002/dead-hook"]
 
     # A rerun over the same facts and a second daemon with its own cursor send nothing
@@ -266,9 +278,14 @@ def test_alerts_reach_smtp_and_webhooks_once_and_a_dead_receiver_fails_visibly(
                                     "dead-hook")]
         assert dead.attempts == attempt
     assert dead.status == "failed" and "ConnectError" in dead.last_error
+    mails = len(mailbox.messages)
     evaluate_alerts(instance, engine, subs, cursor, t + timedelta(days=1), TODAY, sender)
     assert _deliveries(engine)[("fee_change:C900000001:0009999999-27-000002",
                                 "dead-hook")].attempts == MAX_ATTEMPTS
+    # The next day's digest: the 497K that came after the first digest, nothing twice.
+    [(to, nextday)] = mailbox.messages[mails:]
+    assert to == ["boss@example.com"] and "1 ETF alert(s) of 2027-03-03" in nextday
+    assert "497K filed 2027-03-02" in nextday
 
     # ETF_ALERTS=off: recorded as off, nothing sent, now or later.
     with engine.begin() as conn:

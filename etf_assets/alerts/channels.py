@@ -33,7 +33,11 @@ def signature(secret: bytes, body: bytes) -> str:
 
 def text(payload: dict[str, Any]) -> str:
     lines = [payload["title"], ""]
-    lines += [f"{k}: {v}" for k, v in payload["facts"].items() if v not in (None, "", [])]
+    for k, v in payload["facts"].items():
+        if isinstance(v, list) and v:
+            lines += [f"{k}:"] + [f"  - {item}" for item in v]
+        elif v not in (None, "", []):
+            lines.append(f"{k}: {v}")
     if payload.get("tickers"):
         lines.append(f"tickers: {', '.join(payload['tickers'])}")
     lines += ["", f"event: {payload['key']}"]

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, and_, or_, select, update
 
 from etf_assets.alerts.events import AlertEvent
 from etf_assets.alerts.subscriptions import Subscription
-from etf_assets.warehouse.load import upsert
+from etf_assets.warehouse.load import insert_new, upsert
 from etf_assets.warehouse.tables import alert_delivery
 
 MAX_ATTEMPTS = 5
@@ -39,7 +39,8 @@ def record(engine: Engine, events: Sequence[AlertEvent], subs: Sequence[Subscrip
     """A delivery row for each (event, matching subscription) not recorded yet; with
     alerts off they are recorded `off` (never sent, and not sent later either)."""
     rows = [{"event_key": e.key[:160], "subscription": s.name, "kind": e.kind,
-             "channel": s.channel, "status": "pending" if enabled else "off",
+             "channel": s.channel,
+             "status": "off" if not enabled else "digest" if s.digest else "pending",
              "attempts": 0, "next_attempt_at": now, "title": e.title,
              "payload": e.payload(), "created_at": now}
             for e in events for s in subs if s.matches(e.kind, e.cik, e.tickers, e.form)]
@@ -105,3 +106,41 @@ def send_due(engine: Engine, subs: Sequence[Subscription], now: datetime, sender
         with engine.begin() as conn:
             conn.execute(update(alert_delivery).where(mine).values(**values))
     return result
+
+
+def roll_digests(engine: Engine, subs: Sequence[Subscription], now: datetime) -> list[str]:
+    """Each digest subscription's events waiting since its last digest become one
+    delivery `digest:<day>` (at most one a day; sent like any other). The digest row is
+    inserted first: of two daemons, the one that inserts it takes the events."""
+    d = alert_delivery.c
+    day = now.date().isoformat()
+    made = []
+    for sub in (s for s in subs if s.digest):
+        with engine.connect() as conn:
+            waiting = conn.execute(select(d.event_key).where(
+                d.subscription == sub.name, d.status == "digest").limit(1)).first()
+        if waiting is None:
+            continue
+        key = f"digest:{day}"
+        with engine.begin() as conn:
+            if not insert_new(conn, alert_delivery, {
+                    "event_key": key, "subscription": sub.name, "kind": "digest",
+                    "channel": sub.channel, "status": "pending", "attempts": 0,
+                    "next_attempt_at": now, "title": "", "payload": {}, "created_at": now}):
+                continue  # today's digest exists: these events wait for tomorrow's
+            rows = conn.execute(select(d.event_key, d.title, d.payload).where(
+                d.subscription == sub.name, d.status == "digest")
+                .order_by(d.created_at, d.event_key)).all()
+            title = f"{len(rows)} ETF alert(s) of {day}"
+            conn.execute(update(alert_delivery).where(
+                d.event_key == key, d.subscription == sub.name).values(
+                title=title, payload={"key": key, "kind": "digest", "title": title,
+                                      "cik": None, "tickers": [], "form": None,
+                                      "facts": {"events": [r.title for r in rows]},
+                                      "events": [r.payload for r in rows]}))
+            conn.execute(update(alert_delivery).where(
+                d.subscription == sub.name, d.status == "digest",
+                d.event_key.in_([r.event_key for r in rows])).values(
+                status="digested", sent_at=now))
+        made.append(f"{key}/{sub.name}")
+    return made

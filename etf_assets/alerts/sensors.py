@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from etf_assets import settings
 from etf_assets.alerts.channels import send
-from etf_assets.alerts.deliver import SendResult, Sender, record, send_due
+from etf_assets.alerts.deliver import SendResult, Sender, record, roll_digests, send_due
 from etf_assets.alerts.events import coverage_lag_events, failed_load_events, warehouse_events
 from etf_assets.alerts.subscriptions import Subscription, load_subscriptions
 from etf_assets.freshness import observe
@@ -60,6 +60,7 @@ def evaluate_alerts(instance: Optional[DagsterInstance], engine: Engine,
     tick = AlertTick(next_cursor, len(events))
     tick.recorded = record(engine, events, subs, now, enabled=enabled)
     if enabled:
+        roll_digests(engine, subs, now)
         tick.result = send_due(engine, subs, now, sender)
     return tick
 

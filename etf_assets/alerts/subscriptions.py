@@ -12,6 +12,7 @@ tickers = ["IVV"]                      # ... or of these tickers (empty both: ev
 forms = ["485APOS", "485BPOS"]         # new_filing events of these forms only
 kinds = ["new_filing", "effective_soon", "launched", "closed", "fee_change",
          "load_failed", "coverage_lag"]  # empty: every kind
+digest = false                         # true: one message a day with the day's events
 ```
 """
 
@@ -41,6 +42,7 @@ class Subscription:
     tickers: frozenset[str] = frozenset()
     forms: frozenset[str] = frozenset()
     kinds: frozenset[str] = frozenset()
+    digest: bool = False  # one message a day with the day's events, not one each
 
     def secret(self) -> bytes:
         value = os.environ.get(self.secret_env or "", "")
@@ -67,6 +69,13 @@ def _strings(entry: dict, key: str, name: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise SubscriptionError(f"subscription {name!r}: {key} must be a list of strings")
     return tuple(v.strip() for v in value if v.strip())
+
+
+def _flag(entry: dict, key: str, name: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise SubscriptionError(f"subscription {name!r}: {key} must be true or false")
+    return value
 
 
 def load_subscriptions(data: bytes | str) -> list[Subscription]:
@@ -105,7 +114,8 @@ def load_subscriptions(data: bytes | str) -> list[Subscription]:
             name=name, channel=channel, to=to, url=url, secret_env=secret_env,
             trusts=frozenset(f"{int(c):010d}" for c in trusts),
             tickers=frozenset(t.upper() for t in _strings(entry, "tickers", name)),
-            forms=frozenset(_strings(entry, "forms", name)), kinds=frozenset(kinds)))
+            forms=frozenset(_strings(entry, "forms", name)), kinds=frozenset(kinds),
+            digest=_flag(entry, "digest", name)))
     names = [s.name for s in out]
     if len(set(names)) != len(names):
         raise SubscriptionError("subscription names must be unique")
