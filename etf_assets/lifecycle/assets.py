@@ -87,8 +87,11 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
                                         and h.effectiveness_date > h.filing_date):
             name = raw_document_name(ref.primary_document, default="")
             if name:  # the cover page names the new date
-                designated = designated_effective_date(
-                    client.filing_document(cik, ref.accession_number, name))
+                try:
+                    designated = designated_effective_date(
+                        client.filing_document(cik, ref.accession_number, name))
+                except SecNotFound:  # the event keeps no date; the next filing gives it
+                    log.warning("%s: 485BXT %s cover not found", cik, ref.accession_number)
         events = header_events(cik, h, designated=designated, known_names=names,
                                trust_series=all_series if h.form in DEREGISTRATION_FORMS
                                else ())
