@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -86,6 +87,9 @@ def _trust_line(cik: str, groups: tuple[str, ...], mats: dict) -> str:
     if "flows" in groups:
         parts.append(f"24F-2NT {fm.get('filings_loaded', 0)} notice(s), "
                      f"{fm.get('rows_written', 0)} block(s)")
+    lm = mats.get(("fund_lifecycle", cik), {})
+    if "lifecycle" in groups:
+        parts.append(f"lifecycle {lm.get('headers_read', 0)} header(s)")
     name = cm.get("trust_name") or ""
     return f"{name}: {'; '.join(parts)}"
 
@@ -540,6 +544,14 @@ MAX_NOTICE_BYTES = 50 * 1024 * 1024
 MAX_HTML_BYTES = 200 * 1024 * 1024
 
 
+def _lifecycle_form(head: bytes) -> bool:
+    """An SGML header (.hdr.sgml or .txt) of a form the lifecycle reads."""
+    from etf_assets.lifecycle.events import HEADER_FORMS
+
+    m = re.search(rb"CONFORMED SUBMISSION TYPE:\s*(\S+)", head)
+    return bool(m) and m[1].decode() in HEADER_FORMS
+
+
 def parse_file(path: str, as_json: bool) -> int:
     """Summarize one N-PORT or 24F-2NT XML document, a 485BPOS (inline XBRL HTML) or an
     N-CSR / N-CSRS (TSR inline XBRL and Financial Highlights) (no network, no database);
@@ -564,7 +576,12 @@ def parse_file(path: str, as_json: bool) -> int:
         with open(path, "rb") as f:
             head = f.read(4096)
             f.seek(0)
-            if NS_24F2.encode() in head:
+            if b"CONFORMED SUBMISSION TYPE:" in head and _lifecycle_form(head):
+                from etf_assets.lifecycle.events import summarize as summarize_header
+                from etf_assets.lifecycle.header import parse_header
+
+                summary = summarize_header(parse_header(f.read(1024 * 1024)))
+            elif NS_24F2.encode() in head:
                 if info.st_size > MAX_NOTICE_BYTES:
                     return _fail(f"{path}: {info.st_size:,} bytes is not a 24F-2NT notice", 1)
                 summary = summarize_24f2(parse_24f2(f.read()))

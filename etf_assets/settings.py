@@ -205,6 +205,7 @@ def validate_numbers() -> None:
     """Every numeric setting, read once: SettingsError on the first bad one."""
     cache_ttl_seconds(), requests_per_second(), pause_seconds(), retry_policy()
     coverage_max_lag_days(), trust_workers(), edgar_today_override()
+    validate_alerts()
 
 
 def _postgres_url(var: str) -> str | None:
@@ -481,3 +482,61 @@ def api_rate_per_minute() -> int:
 
 def validate_serving() -> None:
     api_keys(), api_rate_per_minute(), api_cache_bytes()
+
+
+# --- alerts (etf_assets/alerts/) ------------------------------------------------------
+
+ALERTS_VAR = "ETF_ALERTS"  # "off" stops every alert from being sent
+ALERTS_FILE_VAR = "ETF_ALERTS_FILE"  # the subscriptions (TOML)
+SMTP_URL_VAR = "ETF_SMTP_URL"  # smtp://user:password@host:587?starttls=true, or smtps://
+ALERTS_FROM_VAR = "ETF_ALERTS_FROM"
+DEFAULT_ALERTS_FROM = "etf-pipeline@localhost"
+
+
+def alerts_enabled() -> bool:
+    raw = os.environ.get(ALERTS_VAR, "on").strip().lower() or "on"
+    if raw not in ("on", "off"):
+        raise SettingsError(f"{ALERTS_VAR}={raw!r}: must be 'on' or 'off'")
+    return raw == "on"
+
+
+def alerts_file() -> Path | None:
+    """ETF_ALERTS_FILE, else $ETF_DATA_DIR/alerts.toml when it exists; None: no alerts."""
+    raw = os.environ.get(ALERTS_FILE_VAR, "").strip()
+    if raw:
+        path = Path(raw).expanduser()
+        if not path.is_file():
+            raise SettingsError(f"{ALERTS_FILE_VAR}={raw}: no such file")
+        return path
+    default = data_dir() / "alerts.toml"
+    return default if default.is_file() else None
+
+
+def smtp_url() -> str | None:
+    raw = os.environ.get(SMTP_URL_VAR, "").strip()
+    if raw and not raw.startswith(("smtp://", "smtps://")):
+        raise SettingsError(f"{SMTP_URL_VAR}: must be an smtp:// or smtps:// URL")
+    return raw or None
+
+
+def alerts_from() -> str:
+    raw = os.environ.get(ALERTS_FROM_VAR, "").strip() or DEFAULT_ALERTS_FROM
+    if "@" not in raw:
+        raise SettingsError(f"{ALERTS_FROM_VAR}={raw!r}: not an e-mail address")
+    return raw
+
+
+def validate_alerts() -> None:
+    """The alert settings and the subscriptions file: SettingsError on the first bad one."""
+    alerts_enabled(), smtp_url(), alerts_from()
+    path = alerts_file()
+    if path is not None:
+        from etf_assets.alerts.subscriptions import SubscriptionError, load_subscriptions
+
+        try:
+            subs = load_subscriptions(path.read_bytes())
+        except SubscriptionError as exc:
+            raise SettingsError(f"{ALERTS_FILE_VAR}={path}: {exc}") from None
+        if any(s.channel == "email" for s in subs) and smtp_url() is None:
+            raise SettingsError(f"{SMTP_URL_VAR}: required by the e-mail subscriptions "
+                                f"of {path}")

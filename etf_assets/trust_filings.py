@@ -45,6 +45,7 @@ from etf_assets.flows.assets import FLOWS
 from etf_assets.prospectus.assets import PROSPECTUS
 from etf_assets.form_slice import FormSlice, LoadOptions
 from etf_assets.freshness.stale import GROUPS, read_states
+from etf_assets.lifecycle.assets import LIFECYCLE
 from etf_assets.ncsr.assets import NCSR
 from etf_assets.nport.assets import NPORT
 from etf_assets.partitions import (
@@ -60,7 +61,7 @@ from etf_assets.universe.assets import CLASSIFICATION
 from etf_assets.warehouse.engine import WarehouseResource
 
 # Load order: classification first.
-SLICES: tuple[FormSlice, ...] = (CLASSIFICATION, NPORT, FLOWS, PROSPECTUS, NCSR)
+SLICES: tuple[FormSlice, ...] = (CLASSIFICATION, NPORT, FLOWS, PROSPECTUS, NCSR, LIFECYCLE)
 assert [s.group for s in SLICES] == list(GROUPS), "SLICES and freshness GROUPS disagree"
 assert all(tuple(s.keys) == GROUPS[s.group].assets for s in SLICES)
 

@@ -45,6 +45,7 @@ E1 = Etf("C000000001", "AAAA", "S000000001", "0000000101", "Fund A", date(2026, 
 E2 = Etf("C000000002", "BBBB", "S000000002", "0000000102", "Fund B", date(2026, 11, 20))
 NPORT_KEYS = [AssetKey(k) for k in ("holdings", "derivatives", "monthly_flows",
                                     "monthly_returns")]
+NEW_NPORT_KEYS = [*NPORT_KEYS, AssetKey("fund_lifecycle")]
 
 
 def _rows_by_key(rows):
@@ -157,17 +158,21 @@ def test_coverage_asset_after_loads_a_new_filing_a_failure_and_a_repair(sec_env,
         observe_submissions(SecClient.from_env(), make_engine(), "0000000102")
         monkeypatch.setenv("SEC_MAX_RETRIES", "0")
         edgar.force_status(500, count=1)
-        failed = run_trusts(instance, "0000000102", NPORT_KEYS)
+        # (A new N-PORT also makes the trust's lifecycle stale: a fund's first report is
+        # its trading evidence.)
+        failed = run_trusts(instance, "0000000102", NEW_NPORT_KEYS)
         assert not failed.success
         monkeypatch.setenv("ETF_COVERAGE_MAX_LAG_DAYS", "3650")
         md, check, rows = _report(instance)
         late = {k: r for k, r in rows.items() if r["status"] != UP_TO_DATE}
-        assert {(r["cik"], g) for (_, g), r in late.items()} == {("0000000102", "nport")}
-        assert len(late) == 2  # both ETF classes of trust 102
-        for row in late.values():
+        assert {(r["cik"], g) for (_, g), r in late.items()} == {("0000000102", "nport"),
+                                                                 ("0000000102", "lifecycle")}
+        assert len(late) == 4  # both ETF classes of trust 102, both groups
+        for (_, group), row in late.items():
             assert row["status"] == BEHIND and row["behind_since"] == new.filing_date
             assert row["sec_newest_accession"] == new.accession
-            assert row["loaded_newest_filing_date"] == seen
+            if group == "nport":  # the lifecycle keeps its own record (lifecycle_filing)
+                assert row["loaded_newest_filing_date"] == seen
             assert row["lag_days"] == max(0, (row["as_of"].date() - new.filing_date).days)
             assert row["last_failure_run_id"] == failed.run_id
             assert "500" in row["last_failure"]
@@ -193,7 +198,7 @@ def test_coverage_asset_after_loads_a_new_filing_a_failure_and_a_repair(sec_env,
         # Repaired: the load succeeds, the automation asks for a new report, which is clean.
         tick = evaluate_automation_conditions(defs=defs, instance=instance, cursor=tick.cursor)
         assert tick.get_num_requested(AssetKey("coverage")) == 0
-        assert run_trusts(instance, "0000000102", NPORT_KEYS).success
+        assert run_trusts(instance, "0000000102", NEW_NPORT_KEYS).success
         tick = evaluate_automation_conditions(defs=defs, instance=instance, cursor=tick.cursor)
         assert tick.get_num_requested(AssetKey("coverage")) == 1
         md, check, rows = _report(instance)

@@ -63,6 +63,8 @@ from etf_assets_tests.runs import run_trusts
 
 NPORT_KEYS = [AssetKey("holdings"), AssetKey("derivatives"), AssetKey("monthly_flows"),
               AssetKey("monthly_returns")]
+# A new N-PORT also asks the lifecycle for the trust (a first report is trading).
+NPORT_RUN = [*NPORT_KEYS, AssetKey("fund_lifecycle")]
 
 
 def test_parse_real_daily_form_index():
@@ -96,15 +98,16 @@ def test_staleness_rule():
                                                     "nport": "never loaded",
                                                     "flows": "never loaded",
                                                     "prospectus": "never loaded",
-                                                    "ncsr": "never loaded"}
+                                                    "ncsr": "never loaded",
+                                                    "lifecycle": "never loaded"}
     # A group never materialized is stale on its own (a form added to a loaded trust).
     state = PartitionState({"ncen": seen, "nport": seen, "flows": None, "prospectus": seen,
-                            "ncsr": seen})
+                            "ncsr": seen, "lifecycle": seen})
     assert not state.never_loaded
     assert stale_groups(state, None) == {"flows": "never loaded"}
     newer = (date(2026, 11, 13), "0009999999-26-000011")
     assert stale_groups(PartitionState({"ncen": seen, "nport": seen, "flows": seen,
-                                        "prospectus": seen, "ncsr": seen}),
+                                        "prospectus": seen, "ncsr": seen, "lifecycle": seen}),
                         {"nport": newer, "ncen": seen}) == {"nport": newer[1]}
 
 
@@ -172,7 +175,7 @@ def test_run_all_twice_then_sensor_picks_up_a_new_filing(sec_env, capsys):
         assert len(tick.run_requests) == 1
         req = tick.run_requests[0]
         assert req.partition_key == "0000000102" and req.job_name == "refresh_trusts"
-        assert list(req.asset_selection) == NPORT_KEYS
+        assert list(req.asset_selection) == NPORT_RUN
         # The reason names the newest filing of the group; the run loads both.
         assert req.tags["etf/reason"] == f"new filing(s) {amend.accession}"
         assert req.tags["dagster/priority"] == "-1"  # a user's own runs go first
@@ -374,7 +377,8 @@ def test_sensor_tick_over_many_partitions_makes_one_request_per_day(sec_env):
         assert [r.partition_key for r in result.run_requests] == ["0000000042"]
         assert set(result.run_requests[0].asset_selection) == {
             AssetKey("etf_classification"), *NPORT_KEYS, AssetKey("annual_flows"),
-            AssetKey("fees"), AssetKey("performance"), AssetKey("per_share")}
+            AssetKey("fees"), AssetKey("performance"), AssetKey("per_share"),
+            AssetKey("fund_lifecycle")}
 
 
 def _queue(instance, ciks: list[str]):
@@ -464,7 +468,7 @@ def test_new_filings_go_before_first_loads_and_holidays_do_not_block_the_cursor(
         assert first.cursor["last_index_day"] == "2026-11-30"
         assert _ranges(first.run_requests) == [
             ("0000000102", "0000000102"), (never[0], never[9]), (never[10], never[19])]
-        assert first.run_requests[0].asset_selection == NPORT_KEYS
+        assert first.run_requests[0].asset_selection == NPORT_RUN
         assert new.accession in first.run_requests[0].tags["etf/reason"]
         edgar.reset()
         second = evaluate_freshness(instance, client, engine, first.cursor, date(2026, 12, 2))

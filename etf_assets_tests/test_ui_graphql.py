@@ -228,7 +228,7 @@ def test_ui_backfill_checks_only_run_and_sensor_through_graphql(ui):
     assert [(r.tags["dagster/asset_partition_range_start"],
              r.tags["dagster/asset_partition_range_end"],
              r.asset_selection == {flows, AssetKey("fees"), AssetKey("performance"),
-                                   AssetKey("per_share")})
+                                   AssetKey("per_share"), AssetKey("fund_lifecycle")})
             for r in sensor_runs] == [(TRUSTS[0], TRUSTS[2], True),
                                       (TRUSTS[3], TRUSTS[-1], False)]
     assert all(r.job_name == "refresh_trusts" for r in sensor_runs)

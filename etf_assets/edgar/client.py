@@ -106,6 +106,8 @@ def request_kind(path: str) -> str:
         return "index"
     if path.startswith("/submissions/"):
         return "submissions"
+    if path.startswith("/cgi-bin/browse-edgar"):
+        return "current_feed"
     return "other"
 
 
@@ -191,10 +193,13 @@ class SecClient:
         return self.data_url + path
 
     # -- the one fetch ------------------------------------------------------------
-    def get(self, url: str) -> bytes:
-        """GET `url` (absolute, on the www or data host) under the full policy."""
+    def get(self, url: str, *, cached: bool = True) -> bytes:
+        """GET `url` (absolute, on the www or data host) under the full policy
+        (`cached=False`: never from or into the cache, which keys on the path alone)."""
         path = httpx.URL(url).path
         kind = request_kind(path)
+        if not cached:
+            return self._fetch(url, kind)
         if self.cache is not None:
             hit = self.cache.get(path)
             if hit is not None:
@@ -329,6 +334,14 @@ class SecClient:
         """The full submission (.txt): SGML header plus every document of the filing."""
         return self.get(self.archive_url(cik, accession, f"{accession}.txt"))
 
+    def filing_header(self, cik: str | int, accession: str) -> bytes:
+        """A filing's SGML header alone (`<accession>.hdr.sgml`, a few KB: no document),
+        or the full submission when SEC does not serve the header file."""
+        try:
+            return self.get(self.archive_url(cik, accession, f"{accession}.hdr.sgml"))
+        except SecNotFound:
+            return self.filing_text(cik, accession)
+
     def filing_document(self, cik: str | int, accession: str, filename: str) -> bytes:
         return self.get(self.archive_url(cik, accession, filename))
 
@@ -337,6 +350,13 @@ class SecClient:
         return self.get(
             self.www(f"/Archives/edgar/daily-index/{day.year}/QTR{q}/form.{day:%Y%m%d}.idx")
         )
+
+    def current_filings_feed(self, form_prefix: str, count: int = 100) -> bytes:
+        """EDGAR's latest filings whose form starts with `form_prefix`, as Atom (changes
+        by the minute: never cached)."""
+        return self.get(self.www(
+            f"/cgi-bin/browse-edgar?action=getcurrent&type={form_prefix}&company=&dateb="
+            f"&owner=include&start=0&count={count}&output=atom"), cached=False)
 
     def clear_disposable_cache(self) -> None:
         if self.cache is not None:

@@ -10,6 +10,7 @@ SEC the same ways.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,14 +21,21 @@ from sqlalchemy import Engine
 from etf_assets import settings
 from etf_assets.edgar.client import SecClient, SecHttpError, SecNotFound
 from etf_assets.edgar.submissions import parse_submissions
+from etf_assets.freshness.current import (
+    CURRENT_FEED_INTERVAL_SECONDS,
+    parse_current_feed,
+    type_prefixes,
+)
 from etf_assets.freshness.index import business_days, parse_form_index
 from etf_assets.freshness.stale import (
     FORM_TO_GROUP,
+    FORM_TO_GROUPS,
     observations_from_index,
     observations_from_submissions,
 )
 from etf_assets.warehouse.freshness import last_index_day, record_index_day, record_observations
 
+log = logging.getLogger(__name__)
 EDGAR_TZ = ZoneInfo("America/New_York")  # EDGAR's days (and index files) are Eastern
 
 # A weekday index that is still 404 this many days later was a holiday, not late.
@@ -69,6 +77,7 @@ def read_index_days(client: SecClient, engine: Engine, ciks: list[str], cursor: 
                 break  # not published yet, or SEC trouble: this day again later
             entries, status = [], "holiday"
         observations = observations_from_index(entries, ciks)
+        _track_new_registrants(client, engine, entries, ciks)
         with engine.begin() as conn:
             record_observations(conn, observations, "daily_index")
             record_index_day(conn, day, status, len(entries), len(observations))
@@ -76,6 +85,40 @@ def read_index_days(client: SecClient, engine: Engine, ciks: list[str], cursor: 
         last = day
     cursor["last_index_day"] = last.isoformat()
     return read
+
+
+def read_current_feed(client: SecClient, engine: Engine, ciks: list[str], cursor: dict,
+                      now: float) -> list[str]:
+    """Every CURRENT_FEED_INTERVAL_SECONDS: EDGAR's current-filings feed, one request per
+    form prefix of the pipeline's forms, into sec_latest_filing (filings accepted today,
+    hours before the daily index lists them). Returns the accessions of our trusts seen.
+    SEC trouble or an unreadable feed skips that prefix until the next poll: the daily
+    index repairs anything missed."""
+    if now < float(cursor.get("feed_next_at", 0)):
+        return []
+    cursor["feed_next_at"] = now + CURRENT_FEED_INTERVAL_SECONDS
+    entries = []
+    for prefix in type_prefixes(FORM_TO_GROUPS):
+        try:
+            entries += parse_current_feed(client.current_filings_feed(prefix))
+        except (SecHttpError, ValueError):  # lxml's XMLSyntaxError is a ValueError
+            continue
+    observations = observations_from_index(entries, ciks)
+    if observations:
+        with engine.begin() as conn:
+            record_observations(conn, observations, "current_feed")
+    return sorted({o.accession_number for o in observations})
+
+
+def _track_new_registrants(client: SecClient, engine: Engine, entries, ciks) -> None:
+    """New ETF families from the day's index (etf_assets/lifecycle/registrants.py);
+    whatever goes wrong there never holds the index back."""
+    from etf_assets.lifecycle.registrants import track_new_registrants
+
+    try:
+        track_new_registrants(client, engine, entries, set(ciks))
+    except Exception:  # noqa: BLE001 - logged; the day's observations still count
+        log.exception("new registrants of the day's index not tracked")
 
 
 def only_unpublished_left(cursor: dict, today: date) -> bool:

@@ -1,7 +1,8 @@
 """Sensors that keep every trust partition fresh without anyone pressing a button.
 
 * `sec_filings_sensor` (every 30 s): new ETF trusts -> partitions; EDGAR's daily form
-  index, one request per new business day for all filers -> `sec_latest_filing`; then
+  index, one request per new business day for all filers, and every 5 minutes its
+  current-filings feed (filings accepted today) -> `sec_latest_filing`; then
   runs of `refresh_trusts` for exactly the stale (trust, form group) pairs, batched
   (etf_assets/freshness/runs.py) and never more than the run queue can take.
 * `gap_repair_sensor` (every 10 min): a few trusts per tick, round-robin, through their
@@ -30,7 +31,7 @@ from sqlalchemy import Engine
 from etf_assets.edgar.client import SecClient, SecHttpError
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.freshness import observe
-from etf_assets.freshness.observe import observe_submissions, read_index_days
+from etf_assets.freshness.observe import observe_submissions, read_current_feed, read_index_days
 from etf_assets.freshness.runs import plan_batches, requests_within_capacity
 from etf_assets.freshness.stale import read_states, stale_groups
 from etf_assets.jobs import refresh_trusts_job
@@ -51,6 +52,7 @@ class FreshnessTick:
     new_partitions: list[str] = field(default_factory=list)
     cursor: dict = field(default_factory=dict)
     index_days_read: list[str] = field(default_factory=list)
+    feed_accessions: list[str] = field(default_factory=list)  # current-filings feed
     stale_trusts: int = 0
     busy_trusts: int = 0
     held_back_runs: int = 0
@@ -77,8 +79,10 @@ def plan_runs(instance: DagsterInstance, engine: Engine, order: list[str],
 
 
 def evaluate_freshness(instance: DagsterInstance, client: SecClient, engine: Engine,
-                       cursor: dict, today: date, now: float | None = None) -> FreshnessTick:
-    """The sensor's logic, callable with an explicit `today` (tests, backfills)."""
+                       cursor: dict, today: date, now: float | None = None,
+                       current_feed: bool = False) -> FreshnessTick:
+    """The sensor's logic, callable with an explicit `today` (tests, backfills);
+    `current_feed`: also poll EDGAR's current-filings feed when due (the sensor does)."""
     now = time.time() if now is None else now
     tick = FreshnessTick(cursor=dict(cursor))
     order = list(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
@@ -88,6 +92,8 @@ def evaluate_freshness(instance: DagsterInstance, client: SecClient, engine: Eng
     order += tick.new_partitions  # Dagster adds them before it launches the runs
     tick.index_days_read = read_index_days(client, engine, order, tick.cursor, today, now,
                                            MAX_INDEX_DAYS_PER_TICK)
+    if current_feed and order:
+        tick.feed_accessions = read_current_feed(client, engine, order, tick.cursor, now)
     tick.run_requests, counts = plan_runs(instance, engine, order, now=now)
     tick.stale_trusts, tick.busy_trusts, tick.held_back_runs = (
         counts["stale"], counts["busy"], counts["held_back"])
@@ -98,17 +104,19 @@ def evaluate_freshness(instance: DagsterInstance, client: SecClient, engine: Eng
         default_status=DefaultSensorStatus.RUNNING)
 def sec_filings_sensor(context: SensorEvaluationContext, sec: SecClientResource,
                        warehouse: WarehouseResource) -> SensorResult:
-    """New trusts, first loads, and new filings from EDGAR's daily form index: runs of
-    refresh_trusts for the stale trusts only, a few trusts per run."""
+    """New trusts, first loads, and new filings from EDGAR's daily form index and its
+    current-filings feed (every 5 minutes): runs of refresh_trusts for the stale trusts
+    only, a few trusts per run."""
     cursor = json.loads(context.cursor) if context.cursor else {}
     client = sec.get_client()
     if _paused(client, context):
         return SensorResult(cursor=context.cursor)
     tick = evaluate_freshness(context.instance, client, warehouse.get_engine(),
-                              cursor, observe.edgar_today())
+                              cursor, observe.edgar_today(), current_feed=True)
     context.log.info(
-        "index days read: %s; %d stale trusts (%d more busy); %d runs requested, %d held "
-        "back for the queue; %d new partitions", tick.index_days_read, tick.stale_trusts,
+        "index days read: %s; current feed: %d of our filings; %d stale trusts (%d more "
+        "busy); %d runs requested, %d held back for the queue; %d new partitions",
+        tick.index_days_read, len(tick.feed_accessions), tick.stale_trusts,
         tick.busy_trusts, len(tick.run_requests), tick.held_back_runs,
         len(tick.new_partitions))
     return SensorResult(

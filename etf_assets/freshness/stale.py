@@ -53,9 +53,20 @@ GROUPS: dict[str, Group] = {
     "prospectus": Group(frozenset({"485BPOS"}), (AssetKey("fees"),), AssetKey("fees")),
     "ncsr": Group(frozenset({"N-CSR", "N-CSR/A", "N-CSRS", "N-CSRS/A"}),
                   (AssetKey("performance"), AssetKey("per_share")), AssetKey("performance")),
+    # Last: it reads what the N-CEN and N-PORT loads of the same run recorded. Its
+    # forms overlap other groups' (a new N-PORT may be a fund's first: trading).
+    "lifecycle": Group(frozenset({"485APOS", "485BXT", "485BPOS", "497", "497K", "N-8F",
+                                  "N-8F/A", "NPORT-P", "NPORT-P/A", "N-CEN", "N-CEN/A"}),
+                       (AssetKey("fund_lifecycle"),), AssetKey("fund_lifecycle")),
 }
 ALL_GROUPS = tuple(GROUPS)
-FORM_TO_GROUP = {form: g for g, grp in GROUPS.items() for form in grp.forms}
+# A form may make several groups stale (485BPOS: fees and lifecycle).
+FORM_TO_GROUPS: dict[str, tuple[str, ...]] = {}
+for _g, _grp in GROUPS.items():
+    for _form in _grp.forms:
+        FORM_TO_GROUPS[_form] = FORM_TO_GROUPS.get(_form, ()) + (_g,)
+# The group that loads a form's documents (the first that names it).
+FORM_TO_GROUP = {form: groups[0] for form, groups in FORM_TO_GROUPS.items()}
 TRUST_ASSETS = tuple(k for g in GROUPS.values() for k in g.assets)
 
 # A trust whose last attempt failed is asked for again after this long (the failed run
@@ -184,12 +195,10 @@ def stale_groups(state: PartitionState, latest: Mapping[str, Seen] | None
 def observations_from_index(entries: Iterable[IndexEntry], ciks: Iterable[str]
                             ) -> list[Observation]:
     wanted = set(ciks)
-    return [Observation(e.cik, FORM_TO_GROUP[e.form], e.date_filed, e.accession_number,
-                        e.form)
-            for e in entries if e.cik in wanted and e.form in FORM_TO_GROUP]
+    return [Observation(e.cik, g, e.date_filed, e.accession_number, e.form)
+            for e in entries if e.cik in wanted for g in FORM_TO_GROUPS.get(e.form, ())]
 
 
 def observations_from_submissions(filings: Iterable[FilingRef]) -> list[Observation]:
-    return [Observation(f.cik, FORM_TO_GROUP[f.form], f.filing_date, f.accession_number,
-                        f.form)
-            for f in filings if f.form in FORM_TO_GROUP]
+    return [Observation(f.cik, g, f.filing_date, f.accession_number, f.form)
+            for f in filings for g in FORM_TO_GROUPS.get(f.form, ())]

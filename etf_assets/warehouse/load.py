@@ -428,3 +428,12 @@ def replace_filing(
     record_filing(conn, filing_row)
     log_processing(conn, cik, parser_type, latest_filing_date_seen)
     return written
+
+
+def insert_new(conn: Connection, table: Table, row: Mapping[str, Any]) -> bool:
+    """Insert one row unless its primary key exists (INSERT ... ON CONFLICT DO NOTHING);
+    True when inserted. As a transaction's first statement it also takes SQLite's write
+    lock before anything is read, so concurrent writers queue instead of failing."""
+    keys = [c.name for c in table.primary_key.columns]
+    stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=keys)
+    return conn.execute(stmt, [dict(row)]).rowcount == 1

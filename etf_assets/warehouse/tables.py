@@ -896,3 +896,121 @@ Index("ix_nport_monthly_flow_series_key", nport_monthly_flow.c.series_key,
       nport_monthly_flow.c.month_end)
 Index("ix_filing_date", filing.c.filing_date, filing.c.accession_number)
 Index("ix_performance_series", performance.c.series_id)
+
+# --- fund lifecycle (etf_assets/lifecycle/) -------------------------------------------
+
+lifecycle_filing = Table(
+    "lifecycle_filing",
+    metadata,
+    Column("accession_number", ACCESSION, primary_key=True),
+    Column("cik", CIK, nullable=False),
+    Column("form", String(20), nullable=False),
+    Column("filing_date", Date, nullable=False),
+    Column("effectiveness_date", Date, comment="the header's EFFECTIVENESS DATE"),
+    Column("designated_date", Date, comment="485BXT: the new effective date its cover names"),
+    Column("acceptance_datetime", DateTime, comment="UTC"),
+    Column("url", Text, nullable=False, comment="the header document read"),
+    Column("sha256", String(64), nullable=False, comment="of the header bytes"),
+    Column("events", Integer, nullable=False, comment="events it gave"),
+    Column("read_at", DateTime, nullable=False),
+    Index("ix_lifecycle_filing_cik", "cik", "filing_date"),
+    comment="Each filing whose SGML header the lifecycle slice read (its own record: the "
+            "`filing` table belongs to the slices that load documents).",
+)
+
+lifecycle_event = Table(
+    "lifecycle_event",
+    metadata,
+    Column("cik", CIK, primary_key=True),
+    Column("series_id", SERIES_KEY, primary_key=True),
+    Column("class_key", SERIES_KEY, primary_key=True, comment="class id; '' for the series"),
+    Column("kind", String(12), primary_key=True,
+           comment="proposed | delayed | effective | trading | changed | closed"),
+    Column("evidence", String(80), primary_key=True,
+           comment="the accession, or ticker:<symbol> / universe:<table>:<date>"),
+    Column("event_date", Date, nullable=False),
+    Column("form", String(20)),
+    Column("accession_number", ACCESSION),
+    Column("filing_date", Date),
+    Column("effective_date", Date, comment="expected (proposed), designated (delayed), "
+           "actual (effective)"),
+    Column("series_name", Text),
+    Column("class_name", Text),
+    Column("ticker", String(16)),
+    Column("detail", Text),
+    Column("learned_at", DateTime, nullable=False, comment="when the pipeline recorded it, UTC"),
+    Index("ix_lifecycle_event_kind_date", "kind", "event_date"),
+    Index("ix_lifecycle_event_learned", "learned_at"),
+    comment="Every lifecycle event, inserted once and never updated (history).",
+)
+
+lifecycle_state = Table(
+    "lifecycle_state",
+    metadata,
+    Column("cik", CIK, primary_key=True),
+    Column("series_id", SERIES_KEY, primary_key=True),
+    Column("class_key", SERIES_KEY, primary_key=True, comment="class id; '' for the series"),
+    Column("state", String(12), nullable=False,
+           comment="proposed | delayed | effective | trading | closed"),
+    Column("state_since", Date, nullable=False),
+    Column("state_evidence", String(80), nullable=False),
+    Column("proposed_on", Date),
+    Column("expected_effective_date", Date),
+    Column("effective_date", Date),
+    Column("trading_since", Date),
+    Column("launched_on", Date, comment="trading_since of a fund first seen proposed"),
+    Column("closed_since", Date),
+    Column("series_name", Text),
+    Column("class_name", Text),
+    Column("ticker", String(16)),
+    Column("events", Integer, nullable=False),
+    Column("as_of", DateTime, nullable=False),
+    Index("ix_lifecycle_state_state", "state"),
+    comment="Derived from lifecycle_event (rollup), rebuilt per trust with its events.",
+)
+
+
+# --- alerts (etf_assets/alerts/) ------------------------------------------------------
+
+alert_delivery = Table(
+    "alert_delivery",
+    metadata,
+    Column("event_key", String(160), primary_key=True,
+           comment="new_filing:<accession>, effective_soon:<cik>:<series>:<date>, ..."),
+    Column("subscription", String(80), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("channel", String(12), nullable=False, comment="email | slack | webhook"),
+    Column("status", String(12), nullable=False,
+           comment="pending | sending | sent | failed | off"),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime, nullable=False, comment="UTC"),
+    Column("claimed_by", String(64), comment="the sensor evaluation that is sending it"),
+    Column("claimed_at", DateTime),
+    Column("sent_at", DateTime),
+    Column("last_error", Text),
+    Column("title", Text, nullable=False),
+    Column("payload", JSON_NULL, nullable=False, comment="the event as sent (JSON)"),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_alert_delivery_due", "status", "next_attempt_at"),
+    comment="One row per (event, subscription): inserted once, claimed by one sender "
+            "before it sends (exactly once across daemons), retried with backoff, its "
+            "failure kept.",
+)
+
+
+# --- new registrants (etf_assets/lifecycle/registrants.py) ----------------------------
+
+registrant_candidate = Table(
+    "registrant_candidate",
+    metadata,
+    Column("cik", CIK, primary_key=True),
+    Column("name", Text, comment="COMPANY CONFORMED NAME of the filing that found it"),
+    Column("found_by_accession", ACCESSION, nullable=False),
+    Column("found_by_form", String(20), nullable=False, comment="N-1A, N-1A/A or 485APOS"),
+    Column("filing_date", Date, nullable=False),
+    Column("etf_series", JSON_NULL, nullable=False,
+           comment='[["S000...", "Name ETF"], ...] the series whose names say ETF'),
+    Column("found_at", DateTime, nullable=False, comment="UTC"),
+    comment="Trusts outside the universe whose N-1A or 485APOS proposes a fund named ETF "
+            "(the daily index shows them): their lifecycle is followed before any ticker.",
+)

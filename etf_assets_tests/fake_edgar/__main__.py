@@ -27,13 +27,17 @@ def main(argv: list[str] | None = None) -> None:
                    help="the fake clock: later filings stay invisible (default 2026-11-20)")
     p.add_argument("--no-real-tickers", action="store_true",
                    help="serve only generated trusts in company_tickers_mf.json")
+    p.add_argument("--lifecycle-story", action="store_true",
+                   help="trust 101 proposes, delays, makes effective, lists and deregisters "
+                        "a fund from 2026-12-01 on (move the clock to see each step)")
     p.add_argument("--error-rate", type=float, default=0.0)
     p.add_argument("--timeout-rate", type=float, default=0.0)
     p.add_argument("--truncate-rate", type=float, default=0.0)
     args = p.parse_args(argv)
     corpus = build_corpus(real_tickers=not args.no_real_tickers, generated_trusts=args.trusts,
                           series_per_trust=args.series, holdings_per_series=args.holdings,
-                          seed=args.seed, today=args.today)
+                          seed=args.seed, today=args.today,
+                          lifecycle_story=args.lifecycle_story)
     faults = Faults(error_rate=args.error_rate, timeout_rate=args.timeout_rate,
                     truncate_rate=args.truncate_rate)
     edgar = FakeEdgar(corpus, host=args.host, port=args.port, faults=faults).start()

@@ -34,6 +34,7 @@ from etf_assets_tests.fake_edgar.generate import (
     generate_ncen_xml,
     generate_nport_xml,
 )
+from etf_assets_tests.fake_edgar.lifecycle import add_lifecycle_story
 from etf_assets_tests.fake_edgar.prospectus import generate_485bpos_html
 from etf_assets_tests.fake_edgar.tsr import generate_ncsr_html
 
@@ -355,7 +356,7 @@ def build_corpus(*, real_tickers: bool = True, real_filings: bool = True,
                  generated_trusts: int = 5, series_per_trust: int = 2,
                  holdings_per_series: int = 25, derivatives_per_series: int = 2,
                  seed: int = 42, today: date = date(2026, 11, 20),
-                 listed: bool | None = None) -> Corpus:
+                 listed: bool | None = None, lifecycle_story: bool = False) -> Corpus:
     if real_tickers:
         tickers = json.loads(fixture_path("tickers/company_tickers_mf_2025-09.json").read_bytes())
     else:
@@ -370,6 +371,9 @@ def build_corpus(*, real_tickers: bool = True, real_filings: bool = True,
         add_generated_trust(corpus, acc, i, series_per_trust=series_per_trust,
                             holdings_per_series=holdings_per_series,
                             derivatives_per_series=derivatives_per_series, seed=seed)
+    if lifecycle_story and generated_trusts:  # .lifecycle: proposed ... deregistered
+        cik, name, _ = generated_trust(0, series_per_trust)
+        corpus.story = add_lifecycle_story(corpus, cik, name)
     corpus.tickers_mf["data"].sort(key=lambda r: (r[0], r[1] or "", r[2] or ""))
     corpus.accessions = acc  # so tests can publish more filings with fresh accessions
     return corpus

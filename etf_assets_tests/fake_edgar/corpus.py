@@ -108,6 +108,18 @@ class Corpus:
     accessions: object = None  # build.AccessionCounter, to publish more filings
     recent_limit: int = 1000  # SEC keeps about the newest 1,000 filings in `recent`
     holidays: set = field(default_factory=set)  # weekdays without a daily index
+    # class id -> the first day company_tickers_mf.json lists it (a fund listed later)
+    ticker_dates: dict = field(default_factory=dict)
+    story: object = None  # lifecycle.Story, when build_corpus(lifecycle_story=True)
+    feed_hidden: set = field(default_factory=set)  # accessions the current feed never shows
+
+    def tickers_mf_now(self) -> dict:
+        """company_tickers_mf.json as of `today`: classes listed later are not in it."""
+        if not self.ticker_dates:
+            return self.tickers_mf
+        return {**self.tickers_mf, "data": [
+            r for r in self.tickers_mf["data"]
+            if self.ticker_dates.get(r[2], self.today) <= self.today]}
 
     def add(self, filing: FakeFiling) -> FakeFiling:
         self.filings.append(filing)

@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from etf_assets_tests.fake_edgar.corpus import Corpus
+from etf_assets_tests.fake_edgar.feed import current_feed
 
 SEC_LIMIT_PER_SECOND = 10
 UNDECLARED_TOOL_PAGE = (
@@ -162,10 +163,16 @@ class FakeEdgar:
                 return rec, None, "truncate"
         return rec, None, None
 
-    def route(self, path: str) -> tuple[int, bytes, str]:
+    def route(self, path: str, query: str = "") -> tuple[int, bytes, str]:
         c = self.corpus
+        if path == "/cgi-bin/browse-edgar":  # the current-filings feed (getcurrent, Atom)
+            q = parse_qs(query)
+            if q.get("action") == ["getcurrent"] and q.get("output") == ["atom"]:
+                return 200, current_feed(c, q.get("type", [""])[0],
+                                         int(q.get("count", ["40"])[0])), "application/atom+xml"
+            return 404, b"Not Found", "text/plain"
         if path == "/files/company_tickers_mf.json":
-            return 200, json.dumps(c.tickers_mf).encode(), "application/json"
+            return 200, json.dumps(c.tickers_mf_now()).encode(), "application/json"
         if path == "/files/company_tickers_exchange.json":
             return 200, json.dumps(c.tickers_exchange).encode(), "application/json"
         if m := _SUBMISSIONS.match(path):
@@ -204,6 +211,11 @@ class FakeEdgar:
                     return 200, f.index_json(), "application/json"
                 if name == f"{f.accession}.txt":
                     return 200, f.txt(), "text/plain"
+                if name == f"{f.accession}.hdr.sgml":  # the header alone, as SEC serves it
+                    txt = f.txt()
+                    start = txt.find(b"<SEC-HEADER>")
+                    end = txt.find(b"</SEC-HEADER>")
+                    return 200, txt[start:end + len(b"</SEC-HEADER>")] + b"\n", "text/plain"
                 if name.startswith("xsl") and f.document(name.rsplit("/", 1)[-1]):
                     # SEC's human rendering of an XML form: HTML, not the filed XML.
                     return 200, b"<html><body>rendered form</body></html>", "text/html"
@@ -282,7 +294,7 @@ class FakeEdgar:
                     time.sleep(fake.faults.timeout_seconds)
                     self.close_connection = True
                     return
-                code, body, ctype = fake.route(parts.path)
+                code, body, ctype = fake.route(parts.path, parts.query)
                 rec.status = code
                 self._send(code, body, ctype, truncate=(fault == "truncate" and code == 200))
 
