@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Identity", "LookupTerms", "identity", "lookup_terms", "normalize_cusip",
+__all__ = ["Identity", "LookupTerms", "cusip_check_digit", "identity", "isin_check_digit",
+           "lookup_terms", "normalize_cusip",
            "normalize_isin", "normalize_lei", "normalize_ticker"]
 
 # Which identifier decided the key, best first.
@@ -75,7 +76,8 @@ def _char_value(c: str) -> int:
     return {"*": 36, "@": 37, "#": 38}[c]
 
 
-def _cusip_check_digit(first8: str) -> int:
+def cusip_check_digit(first8: str) -> int:
+    """The ninth character of a CUSIP (its check digit) for its first eight."""
     total = 0
     for i, c in enumerate(first8):
         v = _char_value(c)
@@ -97,6 +99,14 @@ def _luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def isin_check_digit(first11: str) -> int:
+    """The twelfth character of an ISIN (ISO 6166 check digit) for its first eleven."""
+    for d in range(10):
+        if _luhn_valid("".join(str(_char_value(c)) for c in first11.upper() + str(d))):
+            return d
+    raise ValueError(f"not the start of an ISIN: {first11!r}")
+
+
 def normalize_cusip(raw: str | None) -> str | None:
     """The CUSIP, upper case, when it is a real one (check digit right); else None."""
     s = _clean(raw)
@@ -104,7 +114,7 @@ def normalize_cusip(raw: str | None) -> str | None:
         return None
     if s[:8].strip("0") == "":  # 000000000 and 00000000x
         return None
-    return s if _cusip_check_digit(s[:8]) == int(s[8]) else None
+    return s if cusip_check_digit(s[:8]) == int(s[8]) else None
 
 
 def normalize_isin(raw: str | None) -> str | None:
