@@ -4,10 +4,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 FAKE_PORT ?= 8765
 UI_PORT ?= 3000
+SERVE_PORT ?= 8000
 # The demo keeps its own data dir so it never mixes with a real run's warehouse.
 DEMO_DIR ?= $(CURDIR)/.demo
 
-.PHONY: install test demo demo-ui ui fake-edgar clean
+.PHONY: install test demo demo-ui demo-serve serve ui fake-edgar clean
 
 $(BIN)/etf-pipeline: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,9 @@ demo: install
 	@$(DEMO_ENV) $(BIN)/etf-pipeline run-all --limit 5; status=$$?; \
 	  kill $$(cat $(DEMO_DIR)/fake-edgar.pid) 2>/dev/null; rm -f $(DEMO_DIR)/fake-edgar.pid; \
 	  echo "Browse the demo (fake EDGAR + web UI + daemon on the demo's data): make demo-ui"; \
+	  echo "Browse what it loaded (REST API on the demo's warehouse): make demo-serve, then"; \
+	  echo "  http://127.0.0.1:$(SERVE_PORT)/docs   (OpenAPI: try /api/etfs?q=dia, /api/etfs/DIA/holdings)"; \
+	  echo "  curl 'http://127.0.0.1:$(SERVE_PORT)/api/etfs/DIA/holdings?format=csv'"; \
 	  exit $$status
 
 # The fake EDGAR and the Dagster UI (with the daemon: sensors and schedule run) on the
@@ -59,6 +63,15 @@ demo-ui: install
 	$(start_fake_edgar)
 	@trap 'kill $$(cat $(DEMO_DIR)/fake-edgar.pid 2>/dev/null) 2>/dev/null; rm -f $(DEMO_DIR)/fake-edgar.pid' EXIT INT TERM; \
 	  $(DEMO_ENV) $(BIN)/etf-pipeline ui --port $(UI_PORT)
+
+# The REST API on the demo's warehouse (loopback only: no API keys); Ctrl-C stops it.
+demo-serve: install
+	@test -f $(DEMO_DIR)/edgar-endpoint.json || { echo "run 'make demo' first"; exit 2; }
+	@$(DEMO_ENV) $(BIN)/etf-pipeline serve --port $(SERVE_PORT)
+
+# The REST API on the default warehouse (the one run-all fills).
+serve: install
+	$(BIN)/etf-pipeline serve --port $(SERVE_PORT)
 
 # The Dagster web UI on the default DAGSTER_HOME (the one run-all uses).
 ui: install

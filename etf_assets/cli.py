@@ -611,6 +611,42 @@ def parse_file(path: str, as_json: bool) -> int:
     return 0
 
 
+def serve(host: str, port: int) -> int:
+    """The REST API (etf_assets/serve/) on uvicorn, over the warehouse run-all fills."""
+    from etf_assets.serve.security import is_loopback
+    from etf_assets.warehouse.engine import check_warehouse_url
+
+    try:  # settings first, before anything is written or bound
+        settings.validate_serving()
+        if not 0 < port < 65536:
+            raise settings.SettingsError(f"--port {port}: not a TCP port (1-65535)")
+        if not settings.api_keys() and not is_loopback(host):
+            raise settings.SettingsError(
+                f"--host {host}: without {settings.API_KEYS_VAR} the API answers loopback "
+                f"clients only; set {settings.API_KEYS_VAR} to serve on {host}")
+        settings.validate_paths()
+        problem = check_warehouse_url()
+        if problem:
+            shown = _shown_url(settings.warehouse_url())
+            raise settings.SettingsError(f"{settings.WAREHOUSE_URL_VAR}={shown}: {problem}")
+        _check_production()
+    except settings.SettingsError as exc:
+        return _fail(str(exc))
+    import uvicorn
+
+    from etf_assets.serve.app import create_app
+    from etf_assets.warehouse.engine import make_engine
+
+    make_engine().dispose()  # tables and the API's indexes exist (idempotent upgrade)
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    print(f"Warehouse: {_shown_url(settings.warehouse_url())}\n"
+          f"API:       http://{shown}:{port}/api   (OpenAPI: http://{shown}:{port}/docs)\n"
+          f"Keys:      {'required (X-API-Key)' if settings.api_keys() else 'none: loopback only'}",
+          flush=True)
+    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="etf-pipeline", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -630,6 +666,10 @@ def build_parser() -> argparse.ArgumentParser:
     ws.add_argument("--port", type=int, default=3000)
     ws.add_argument("--host", default="127.0.0.1")
     sub.add_parser("daemon", help="production: the Dagster daemon alone (deploy/)")
+    sv = sub.add_parser("serve", help="the REST API over the warehouse (/api, /docs)")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--host", default="127.0.0.1",
+                    help="a non-loopback host needs ETF_API_KEYS")
     w = sub.add_parser("worker", help="production: a Celery worker executing runs (deploy/)")
     w.add_argument("--name", default=None, help="worker name (default etf-<pid>); "
                    "@<hostname> is appended")
@@ -652,6 +692,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return webserver(args.port, args.host)
     if args.command == "daemon":
         return daemon()
+    if args.command == "serve":
+        return serve(args.host, args.port)
     return _fail(f"unknown command {args.command}")
 
 

@@ -435,3 +435,39 @@ def ensure_dagster_home() -> Path:
             os.replace(tmp, target)  # atomic: a concurrent reader sees old or new
     os.environ[DAGSTER_HOME_VAR] = str(home)
     return home
+
+
+# --- the serving app (etf-pipeline serve, etf_assets/serve/) ---------------------------
+
+# Comma-separated API keys; set, every /api request needs one (X-API-Key); unset, the
+# API answers on loopback only and `serve` refuses a non-loopback host. The refresh
+# endpoint (it launches runs) always needs a key.
+API_KEYS_VAR = "ETF_API_KEYS"
+API_KEY_MIN_LENGTH = 16
+# Requests per minute per key (per client address without keys): an in-process token
+# bucket (burst = one minute's worth), per serve process.
+API_RATE_VAR = "ETF_API_RATE_PER_MINUTE"
+DEFAULT_API_RATE = 600
+
+
+def api_keys() -> frozenset[str]:
+    """ETF_API_KEYS as a set; SettingsError naming it when a key is too short or has
+    characters an HTTP header cannot carry plainly."""
+    import re
+
+    raw = os.environ.get(API_KEYS_VAR) or ""
+    keys = [k.strip() for k in raw.split(",") if k.strip()]
+    for k in keys:
+        if len(k) < API_KEY_MIN_LENGTH or not re.fullmatch(r"[A-Za-z0-9._~+/=-]+", k):
+            raise SettingsError(
+                f"{API_KEYS_VAR}: every key must be at least {API_KEY_MIN_LENGTH} characters "
+                "of A-Z a-z 0-9 . _ ~ + / = - (comma-separated)")
+    return frozenset(keys)
+
+
+def api_rate_per_minute() -> int:
+    return int(_number(API_RATE_VAR, DEFAULT_API_RATE, low=1, high=1_000_000, integer=True))
+
+
+def validate_serving() -> None:
+    api_keys(), api_rate_per_minute()

@@ -511,12 +511,15 @@ def test_security_holders_asset_automation_and_check(monkeypatch, tmp_path):
 
 
 def test_upgrade_adds_missing_indexes(warehouse_url):
-    """A warehouse made before `ix_nport_monthly_flow_series` gets it on start."""
+    """A warehouse made before this table's indexes (and the serving app's monthly-flow
+    index) gets them on start, once."""
     engine = _engine(warehouse_url)
     with engine.begin() as conn:
-        conn.exec_driver_sql("DROP INDEX ix_nport_monthly_flow_series")
-        assert upgrade_schema(conn) == [
-            "CREATE INDEX ix_nport_monthly_flow_series ON nport_monthly_flow"]
+        conn.exec_driver_sql("DROP INDEX ix_nport_monthly_flow_series_key")
+        conn.exec_driver_sql("DROP INDEX ix_security_holders_cusip")
+        assert sorted(upgrade_schema(conn)) == [
+            "CREATE INDEX ix_nport_monthly_flow_series_key",
+            "CREATE INDEX ix_security_holders_cusip"]
         assert upgrade_schema(conn) == []
         n = conn.execute(select(func.count()).select_from(security_holders)).scalar_one()
     assert n == 0

@@ -17,7 +17,7 @@ from etf_assets.cli import build_parser
 
 REPO = Path(__file__).resolve().parent.parent
 DEPLOY = REPO / "deploy"
-SERVICES = ("webserver", "daemon", "worker")
+SERVICES = ("webserver", "daemon", "worker", "serve")
 
 
 def _env_example() -> dict[str, str]:
@@ -91,6 +91,8 @@ def test_env_example_holds_real_settings_that_pass_their_checks(production_env):
     assert set(production_env) - {"ETF_DATA_DIR"} <= known, set(production_env) - known
     settings.validate_numbers()
     settings.validate_production()
+    settings.validate_serving()
+    assert len(settings.api_keys()) == 2  # etf-api.service binds 0.0.0.0: keys required
     assert settings.base_url() == settings.DEFAULT_BASE_URL
     assert settings.rate_limit_url().startswith("redis://")  # several machines: one budget
     assert settings.warehouse_url() != settings.dagster_pg_url()

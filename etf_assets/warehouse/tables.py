@@ -882,6 +882,20 @@ NCSR_TABLES: tuple[Table, ...] = (
     ncsr_expense, ncsr_statistic, ncsr_holding, ncsr_line_graph, performance,
     per_share_operating, per_share_distribution, per_share_ratio)
 
+# --- indexes the serving app's queries need (etf_assets/serve/queries.py) -------------
+#
+# Declared here, after their tables, so the API's read paths stay index-backed: ETF by
+# ticker, a series' newest N-PORT (UITs have no series_id, only series_key), its monthly
+# flows, the filings list newest first, new funds by first_seen. warehouse/upgrade.py
+# creates any missing index on an existing warehouse.
+
+Index("ix_etf_ticker", etf.c.ticker)
+Index("ix_etf_first_seen", etf.c.first_seen)
+Index("ix_nport_report_series_key_report", nport_report.c.series_key, nport_report.c.report_date)
+Index("ix_nport_monthly_flow_series_key", nport_monthly_flow.c.series_key,
+      nport_monthly_flow.c.month_end)
+Index("ix_filing_date", filing.c.filing_date, filing.c.accession_number)
+Index("ix_performance_series", performance.c.series_id)
 
 # --- Cross-fund questions: who holds a security, overlap, changes (etf_assets/crossfund) --
 #
@@ -930,7 +944,3 @@ security_holders = Table(
     Index("ix_security_holders_lei", "lei", "is_latest"),
     Index("ix_security_holders_series", "series_key", "is_latest", "security_key"),
 )
-
-# Flows against returns read one series' months (the table's other index is per trust).
-Index("ix_nport_monthly_flow_series", nport_monthly_flow.c.series_key,
-      nport_monthly_flow.c.month_end)

@@ -2,9 +2,8 @@
 
 `create_all` makes missing tables but never touches existing ones, so a warehouse made
 by an earlier version would lack new nullable columns (e.g. `inactive_since`) and keep
-VARCHAR(10) ids where UIT keys ("CIK0000884394") need 16 characters, and new indexes
-(e.g. `ix_nport_monthly_flow_series`). This adds the missing columns and indexes and
-widens too-short VARCHARs; it never drops, renames or narrows
+VARCHAR(10) ids where UIT keys ("CIK0000884394") need 16 characters. This adds the
+missing columns and widens too-short VARCHARs; it never drops, renames or narrows
 anything, so it is safe to run on every start (it runs under make_engine's lock).
 A change that is not additive needs a real migration and must not be hidden here.
 """
@@ -42,12 +41,13 @@ def upgrade_schema(conn: Connection) -> list[str]:
                                 f"TYPE VARCHAR({column.type.length})")
     for statement in done:
         conn.exec_driver_sql(statement)
+    # Indexes added to an existing table (create_all makes them only with new tables).
     for table in metadata.sorted_tables:
         if table.name not in existing_tables:
-            continue  # create_all made it with its indexes
-        have_indexes = {ix["name"] for ix in inspect(conn).get_indexes(table.name)}
-        for index in sorted(table.indexes, key=lambda ix: ix.name):
-            if index.name not in have_indexes:
+            continue
+        have_ix = {ix["name"] for ix in inspector.get_indexes(table.name)}
+        for index in sorted(table.indexes, key=lambda ix: ix.name or ""):
+            if index.name and index.name not in have_ix:
                 index.create(conn)
-                done.append(f"CREATE INDEX {index.name} ON {table.name}")
+                done.append(f"CREATE INDEX {index.name}")
     return done

@@ -1,0 +1,692 @@
+"""The one read-only query module over the warehouse, for the API and the HTML pages.
+
+SQLAlchemy Core on `etf_assets.warehouse.tables`, the same statements on SQLite and
+PostgreSQL. Every function takes a Connection and returns plain rows (dicts of Python
+values: Decimal for money and ratios, date / datetime, str, bool, int) or None for
+"not found"; nothing here knows about HTTP. It never imports a form slice.
+
+Conventions (SCHEMA.md):
+- "Latest" = the newest accession per (series, report date): of two filings for the same
+  report date (an NPORT-P and its NPORT-P/A), the one filed last wins (filing date, then
+  accession number).
+- Lists of entities paginate by keyset (`Page`: the rows and an opaque cursor of the
+  last row's sort key), never OFFSET, so the 1,000th page costs what the first does.
+  One ETF's histories (fees, performance, flows, per-share) and one report's holdings
+  come whole: they are bounded by the fund's own filings.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Optional
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.sql import ColumnElement, Select
+
+from etf_assets.warehouse.tables import (
+    annual_flow,
+    coverage,
+    derivative,
+    etf,
+    filing,
+    holding,
+    metadata,
+    ncsr_expense,
+    ncsr_statistic,
+    nport_monthly_flow,
+    nport_monthly_return,
+    nport_report,
+    per_share_distribution,
+    per_share_operating,
+    per_share_ratio,
+    performance,
+    prospectus_fee,
+    sec_index_day,
+    sec_latest_filing,
+    series,
+    share_class,
+    ticker_period,
+    trust,
+)
+
+Row = dict[str, Any]
+
+CLASS_ID_RE = re.compile(r"^(C\d{9}|CIK\d{10})$")
+SERIES_ID_RE = re.compile(r"^(S\d{9}|CIK\d{10})$")
+
+
+# --------------------------------------------------------------------------- keyset
+
+
+class CursorError(ValueError):
+    """A cursor that this module did not make (or made for another list)."""
+
+
+@dataclass(frozen=True)
+class Key:
+    """One sort key of a keyset-paginated list: a NOT NULL expression (coalesce a
+    nullable column), its direction and how its cursor value is typed."""
+
+    expr: ColumnElement
+    desc: bool = False
+    kind: str = "str"  # str | int | date
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    next_cursor: Optional[str]
+
+
+def _encode(values: Sequence[Any]) -> str:
+    plain = [v.isoformat() if isinstance(v, (date, datetime)) else v for v in values]
+    raw = json.dumps(plain, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, keys: Sequence[Key]) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CursorError("not a cursor this API gave") from exc
+    if not isinstance(values, list) or len(values) != len(keys):
+        raise CursorError("not a cursor of this list")
+    out = []
+    for value, key in zip(values, keys):
+        try:
+            if key.kind == "date":
+                out.append(date.fromisoformat(value))
+            elif key.kind == "datetime":
+                out.append(datetime.fromisoformat(value))
+            elif key.kind == "int":
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise TypeError
+                out.append(value)
+            else:
+                if not isinstance(value, str) or len(value) > 200:
+                    raise TypeError
+                out.append(value)
+        except (TypeError, ValueError) as exc:
+            raise CursorError("not a cursor of this list") from exc
+    return out
+
+
+def _after(keys: Sequence[Key], values: Sequence[Any]) -> ColumnElement:
+    """Rows strictly after `values` in the keys' order (mixed directions expanded)."""
+    clauses = []
+    for i, key in enumerate(keys):
+        equal = [keys[j].expr == values[j] for j in range(i)]
+        step = key.expr < values[i] if key.desc else key.expr > values[i]
+        clauses.append(and_(*equal, step))
+    return or_(*clauses)
+
+
+def page(conn: Connection, stmt: Select, keys: Sequence[Key], limit: int,
+         cursor: Optional[str]) -> Page:
+    """Run `stmt` ordered by `keys`, after `cursor`, at most `limit` rows; the select
+    must label its key expressions `_k0`, `_k1`, ... (see `keyed`)."""
+    if cursor:
+        stmt = stmt.where(_after(keys, _decode(cursor, keys)))
+    stmt = stmt.order_by(*[k.expr.desc() if k.desc else k.expr.asc() for k in keys])
+    rows = [dict(r._mapping) for r in conn.execute(stmt.limit(limit + 1))]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if more and rows:
+        next_cursor = _encode([rows[-1][f"_k{i}"] for i in range(len(keys))])
+    for r in rows:
+        for i in range(len(keys)):
+            r.pop(f"_k{i}", None)
+    return Page(rows, next_cursor)
+
+
+def keyed(stmt: Select, keys: Sequence[Key]) -> Select:
+    return stmt.add_columns(*[k.expr.label(f"_k{i}") for i, k in enumerate(keys)])
+
+
+def _like(q: str) -> str:
+    """A LIKE pattern matching `q` literally (its % and _ escaped with backslash)."""
+    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# --------------------------------------------------------------------------- health
+
+
+def health(conn: Connection) -> Row:
+    """Newest EDGAR day read, the coverage lag summary; raises if the database is down."""
+    conn.execute(select(literal(1)))
+    newest_day = conn.execute(select(func.max(sec_index_day.c.day))
+                              .where(sec_index_day.c.status == "read")).scalar()
+    by_status = dict(conn.execute(select(coverage.c.status, func.count())
+                                  .group_by(coverage.c.status)).tuples().all())
+    lag = conn.execute(select(func.max(coverage.c.lag_days), func.max(coverage.c.as_of))).one()
+    return {
+        "database": "ok",
+        "newest_edgar_day_read": newest_day,
+        "coverage": {"as_of": lag[1], "max_lag_days": lag[0],
+                     "by_status": {k: int(v) for k, v in sorted(by_status.items())}},
+        "etfs": conn.execute(select(func.count()).select_from(etf)
+                             .where(etf.c.is_etf.is_(True), etf.c.active.is_(True))).scalar(),
+    }
+
+
+# --------------------------------------------------------------------------- trusts
+
+
+TRUST_COLUMNS = (trust.c.cik, trust.c.name, trust.c.registrant_type, trust.c.active,
+                 trust.c.first_seen, trust.c.last_seen, trust.c.inactive_since,
+                 trust.c.inactive_evidence, trust.c.ncen_accession, trust.c.ncen_report_date)
+
+
+def list_trusts(conn: Connection, *, q: Optional[str] = None, limit: int = 100,
+                cursor: Optional[str] = None) -> Page:
+    keys = [Key(trust.c.cik)]
+    stmt = keyed(select(*TRUST_COLUMNS), keys)
+    if q:
+        stmt = stmt.where(or_(func.upper(trust.c.name).like(f"%{_like(q.upper())}%", escape="\\"),
+                              trust.c.cik == q.zfill(10) if q.isdigit() else literal(False)))
+    return page(conn, stmt, keys, limit, cursor)
+
+
+def get_trust(conn: Connection, cik: str) -> Optional[Row]:
+    row = conn.execute(select(*TRUST_COLUMNS).where(trust.c.cik == cik)).first()
+    if row is None:
+        return None
+    out = dict(row._mapping)
+    out["series_count"] = conn.execute(select(func.count()).select_from(series)
+                                       .where(series.c.cik == cik)).scalar()
+    out["etf_count"] = conn.execute(select(func.count()).select_from(etf).where(
+        etf.c.cik == cik, etf.c.is_etf.is_(True))).scalar()
+    out["latest_filings"] = {r.form: {"accession_number": r.accession_number,
+                                      "filing_date": r.filing_date}
+                             for r in conn.execute(sec_latest_filing.select()
+                                                   .where(sec_latest_filing.c.cik == cik))}
+    return out
+
+
+SERIES_COLUMNS = (series.c.series_id, series.c.cik, series.c.name, series.c.active,
+                  series.c.first_seen, series.c.last_seen, series.c.inactive_since,
+                  series.c.inactive_evidence)
+
+
+def list_series(conn: Connection, *, cik: Optional[str] = None, q: Optional[str] = None,
+                limit: int = 100, cursor: Optional[str] = None) -> Page:
+    """Series (ETF or not) by id; `cik` narrows to a trust, `q` searches the name."""
+    keys = [Key(series.c.series_id)]
+    is_etf = (select(literal(True)).where(etf.c.series_id == series.c.series_id,
+                                          etf.c.is_etf.is_(True)).exists())
+    stmt = keyed(select(*SERIES_COLUMNS, is_etf.label("has_etf_class")), keys)
+    if cik:
+        stmt = stmt.where(series.c.cik == cik)
+    if q:
+        stmt = stmt.where(func.upper(series.c.name).like(f"%{_like(q.upper())}%", escape="\\"))
+    return page(conn, stmt, keys, limit, cursor)
+
+
+def get_series(conn: Connection, series_id: str) -> Optional[Row]:
+    row = conn.execute(select(*SERIES_COLUMNS).where(series.c.series_id == series_id)).first()
+    if row is None:
+        return None
+    out = dict(row._mapping)
+    out["trust_name"] = conn.execute(select(trust.c.name)
+                                     .where(trust.c.cik == out["cik"])).scalar()
+    classes = conn.execute(
+        select(share_class.c.class_id, share_class.c.ticker, share_class.c.active,
+               share_class.c.first_seen, share_class.c.inactive_since,
+               etf.c.is_etf, etf.c.class_name, etf.c.exchange, etf.c.decision_source)
+        .select_from(share_class.outerjoin(etf, etf.c.class_id == share_class.c.class_id))
+        .where(share_class.c.series_id == series_id).order_by(share_class.c.class_id))
+    out["classes"] = [dict(r._mapping) for r in classes]
+    return out
+
+
+def ticker_history(conn: Connection, series_id: str) -> list[Row]:
+    """Every class's ticker periods (SCHEMA.md ticker_period), oldest first."""
+    classes = select(share_class.c.class_id).where(share_class.c.series_id == series_id)
+    uit = select(etf.c.class_id).where(etf.c.series_id == series_id)
+    stmt = (select(ticker_period.c.class_id, ticker_period.c.ticker,
+                   ticker_period.c.valid_from, ticker_period.c.valid_to,
+                   ticker_period.c.last_observed, ticker_period.c.first_evidence)
+            .where(or_(ticker_period.c.class_id.in_(classes), ticker_period.c.class_id.in_(uit)))
+            .order_by(ticker_period.c.class_id, ticker_period.c.valid_from))
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+# --------------------------------------------------------------------------- filings
+
+
+FILING_COLUMNS = (filing.c.accession_number, filing.c.cik, filing.c.form, filing.c.filing_date,
+                  filing.c.report_date, filing.c.acceptance_datetime, filing.c.url,
+                  filing.c.parsed_at)
+
+
+def list_filings(conn: Connection, *, cik: Optional[str] = None, form: Optional[str] = None,
+                 filed_from: Optional[date] = None, filed_to: Optional[date] = None,
+                 limit: int = 100, cursor: Optional[str] = None) -> Page:
+    """Processed filings, newest filed first."""
+    keys = [Key(filing.c.filing_date, desc=True, kind="date"),
+            Key(filing.c.accession_number, desc=True)]
+    stmt = keyed(select(*FILING_COLUMNS, trust.c.name.label("trust_name"))
+                 .select_from(filing.outerjoin(trust, trust.c.cik == filing.c.cik)), keys)
+    if cik:
+        stmt = stmt.where(filing.c.cik == cik)
+    if form:
+        stmt = stmt.where(filing.c.form == form.upper())
+    if filed_from:
+        stmt = stmt.where(filing.c.filing_date >= filed_from)
+    if filed_to:
+        stmt = stmt.where(filing.c.filing_date <= filed_to)
+    return page(conn, stmt, keys, limit, cursor)
+
+
+def _accession_tables():
+    """Every fact table keyed by accession (the PK starts with it: counts are cheap)."""
+    return [t for t in metadata.sorted_tables
+            if t.name != "filing" and "accession_number" in t.c
+            and t.primary_key.columns.values()[0].name == "accession_number"]
+
+
+def filing_detail(conn: Connection, accession: str) -> Optional[Row]:
+    """What was loaded from one filing: its tables and row counts. A filing that is not
+    in `filing` but that EDGAR showed (`sec_latest_filing`) comes back with
+    `loaded: false` and what is known of why (the trust's coverage row: last failure,
+    status); None when the warehouse has never heard of it."""
+    row = conn.execute(select(*FILING_COLUMNS, filing.c.sha256)
+                       .where(filing.c.accession_number == accession)).first()
+    if row is not None:
+        out = dict(row._mapping)
+        counts = {}
+        for table in _accession_tables():
+            n = conn.execute(select(func.count()).select_from(table)
+                             .where(table.c.accession_number == accession)).scalar()
+            if n:
+                counts[table.name] = int(n)
+        out["loaded"] = True
+        out["tables"] = counts
+        skipped = conn.execute(select(nport_report.c.series_key, nport_report.c.skipped)
+                               .where(nport_report.c.accession_number == accession)).all()
+        out["skipped"] = [{"series_key": s, "position": p, "reason": r}
+                          for s, items in skipped for p, r in (items or [])]
+        out["why_not_loaded"] = None
+        return out
+    seen = conn.execute(select(sec_latest_filing)
+                        .where(sec_latest_filing.c.accession_number == accession)).first()
+    if seen is None:
+        return None
+    cov = conn.execute(select(coverage.c.status, coverage.c.last_failure,
+                              coverage.c.last_failure_at, coverage.c.last_failure_run_id)
+                       .where(coverage.c.cik == seen.cik,
+                              coverage.c.form_group == seen.form_group).limit(1)).first()
+    why = "seen on EDGAR, not loaded yet"
+    if cov is not None and cov.last_failure:
+        why = f"the trust's last attempt failed ({cov.last_failure_at}): {cov.last_failure}"
+    elif cov is not None:
+        why = f"seen on EDGAR; coverage status {cov.status}"
+    return {"accession_number": accession, "cik": seen.cik, "form": seen.form,
+            "filing_date": seen.filing_date, "report_date": None,
+            "acceptance_datetime": None, "url": None, "parsed_at": None, "sha256": None,
+            "loaded": False, "tables": {}, "skipped": [], "why_not_loaded": why}
+
+
+# --------------------------------------------------------------------------- ETFs
+
+
+ETF_COLUMNS = (etf.c.class_id, etf.c.ticker, etf.c.series_id, etf.c.cik, etf.c.fund_name,
+               etf.c.class_name, etf.c.issuer_name, etf.c.exchange, etf.c.is_etf,
+               etf.c.decision_source, etf.c.decided_by_accession, etf.c.active,
+               etf.c.first_seen, etf.c.last_seen, etf.c.inactive_since, etf.c.inactive_evidence)
+
+
+def find_etf(conn: Connection, ident: str) -> Optional[Row]:
+    """An ETF by class id (C000012345, CIK0001041130) or ticker: the current ticker
+    first (an ETF class before a non-ETF one, an active one before an inactive one),
+    else the class that last traded under it (ticker_period)."""
+    ident = ident.strip().upper()
+    if CLASS_ID_RE.match(ident):
+        row = conn.execute(select(*ETF_COLUMNS).where(etf.c.class_id == ident)).first()
+        return dict(row._mapping) if row else None
+    row = conn.execute(select(*ETF_COLUMNS).where(etf.c.ticker == ident)
+                       .order_by(etf.c.is_etf.desc(), etf.c.active.desc(),
+                                 etf.c.last_seen.desc(), etf.c.class_id).limit(1)).first()
+    if row is None:
+        past = (select(ticker_period.c.class_id).where(ticker_period.c.ticker == ident)
+                .order_by(ticker_period.c.valid_from.desc()).limit(1)).scalar_subquery()
+        row = conn.execute(select(*ETF_COLUMNS).where(etf.c.class_id == past)).first()
+    return dict(row._mapping) if row else None
+
+
+def search_etfs(conn: Connection, q: Optional[str] = None, *, limit: int = 50,
+                cursor: Optional[str] = None, include_inactive: bool = False) -> Page:
+    """ETF classes by ticker or name: the exact ticker first, then tickers starting
+    with `q`, then names containing it; by ticker within each."""
+    keys = [Key(func.coalesce(etf.c.ticker, "")), Key(etf.c.class_id)]
+    if q:
+        Q = q.strip().upper()
+        pattern = _like(Q)
+        rank = case((etf.c.ticker == Q, 0),
+                    (etf.c.ticker.like(f"{pattern}%", escape="\\"), 1), else_=2)
+        keys.insert(0, Key(rank, kind="int"))
+    stmt = keyed(select(*ETF_COLUMNS, series.c.name.label("series_name"))
+                 .select_from(etf.outerjoin(series, series.c.series_id == etf.c.series_id))
+                 .where(etf.c.is_etf.is_(True)), keys)
+    if not include_inactive:
+        stmt = stmt.where(etf.c.active.is_(True))
+    if q:
+        stmt = stmt.where(or_(
+            etf.c.ticker.like(f"{pattern}%", escape="\\"),
+            func.upper(etf.c.fund_name).like(f"%{pattern}%", escape="\\"),
+            func.upper(etf.c.class_name).like(f"%{pattern}%", escape="\\")))
+    return page(conn, stmt, keys, limit, cursor)
+
+
+def _newest(conn: Connection, stmt: Select) -> Optional[Row]:
+    row = conn.execute(stmt.limit(1)).first()
+    return dict(row._mapping) if row else None
+
+
+def _fee_scope(e: Row):
+    """A class's fee rows: tagged for the class, or for its series as a whole."""
+    return or_(prospectus_fee.c.class_id == e["class_id"],
+               and_(prospectus_fee.c.class_id.is_(None),
+                    prospectus_fee.c.series_id == e["series_id"]))
+
+
+FEE_COLUMNS = (prospectus_fee.c.accession_number, prospectus_fee.c.filing_date,
+               prospectus_fee.c.effective_date, prospectus_fee.c.class_id,
+               prospectus_fee.c.series_id, prospectus_fee.c.ticker,
+               prospectus_fee.c.management_fee, prospectus_fee.c.distribution_12b1_fee,
+               prospectus_fee.c.distribution_non_12b1_fee, prospectus_fee.c.other_expenses,
+               prospectus_fee.c.acquired_fund_fees, prospectus_fee.c.total_annual_expenses,
+               prospectus_fee.c.fee_waiver, prospectus_fee.c.net_expenses)
+
+
+def _fee_order():
+    return (func.coalesce(prospectus_fee.c.effective_date, prospectus_fee.c.filing_date).desc(),
+            prospectus_fee.c.filing_date.desc(), prospectus_fee.c.accession_number.desc())
+
+
+def etf_detail(conn: Connection, e: Row) -> Row:
+    """Identity, status, latest fees, latest expense ratio and net assets, newest report
+    dates of one ETF (`e` from find_etf)."""
+    cid, sid, cik = e["class_id"], e["series_id"], e["cik"]
+    out = dict(e)
+    out["status"] = "active" if e["active"] else "inactive"
+    out["trust_name"] = conn.execute(select(trust.c.name).where(trust.c.cik == cik)).scalar()
+    out["series_name"] = conn.execute(select(series.c.name)
+                                      .where(series.c.series_id == sid)).scalar()
+    out["latest_fees"] = _newest(conn, select(*FEE_COLUMNS).where(
+        prospectus_fee.c.cik == cik, _fee_scope(e)).order_by(*_fee_order()))
+    out["latest_expense_ratio"] = _newest(conn, select(
+        ncsr_expense.c.expense_ratio, ncsr_expense.c.period_start, ncsr_expense.c.period_end,
+        ncsr_expense.c.report_type, ncsr_expense.c.accession_number, ncsr_expense.c.filing_date)
+        .where(ncsr_expense.c.class_id == cid, ncsr_expense.c.expense_ratio.is_not(None))
+        .order_by(ncsr_expense.c.period_end.desc().nulls_last(),
+                  ncsr_expense.c.filing_date.desc(), ncsr_expense.c.accession_number.desc()))
+    report = _latest_report(conn, sid)
+    out["latest_net_assets"] = None if report is None else {
+        "net_assets": report["net_assets"], "report_date": report["report_date"],
+        "accession_number": report["accession_number"], "source": "nport"}
+    shr = _newest(conn, select(ncsr_statistic.c.value, ncsr_statistic.c.as_of,
+                               ncsr_statistic.c.accession_number)
+                  .where(ncsr_statistic.c.class_id == cid,
+                         ncsr_statistic.c.statistic == "net_assets")
+                  .order_by(ncsr_statistic.c.as_of.desc().nulls_last(),
+                            ncsr_statistic.c.filing_date.desc()))
+    out["latest_class_net_assets"] = None if shr is None else {
+        "net_assets": shr["value"], "as_of": shr["as_of"],
+        "accession_number": shr["accession_number"], "source": "ncsr"}
+    out["newest_report_dates"] = {
+        "nport": report["report_date"] if report else None,
+        "ncsr": conn.execute(select(func.max(ncsr_expense.c.period_end))
+                             .where(ncsr_expense.c.class_id == cid)).scalar(),
+        "prospectus": conn.execute(select(func.max(prospectus_fee.c.effective_date)).where(
+            prospectus_fee.c.cik == cik, _fee_scope(e))).scalar(),
+        "annual_flow": conn.execute(select(func.max(annual_flow.c.fiscal_year_end))
+                                    .where(annual_flow.c.cik == cik)).scalar(),
+        "ncen": conn.execute(select(trust.c.ncen_report_date)
+                             .where(trust.c.cik == cik)).scalar(),
+    }
+    out["tickers"] = [dict(r._mapping) for r in conn.execute(
+        select(ticker_period.c.ticker, ticker_period.c.valid_from, ticker_period.c.valid_to)
+        .where(ticker_period.c.class_id == cid).order_by(ticker_period.c.valid_from))]
+    return out
+
+
+REPORT_COLUMNS = (nport_report.c.accession_number, nport_report.c.series_key,
+                  nport_report.c.series_name, nport_report.c.form, nport_report.c.filing_date,
+                  nport_report.c.report_date, nport_report.c.fiscal_year_end,
+                  nport_report.c.is_final_filing, nport_report.c.tot_assets,
+                  nport_report.c.tot_liabs, nport_report.c.net_assets,
+                  nport_report.c.positions_in_document, nport_report.c.rows_written,
+                  nport_report.c.skipped)
+
+
+def _latest_report(conn: Connection, series_key: str,
+                   as_of: Optional[date] = None) -> Optional[Row]:
+    stmt = select(*REPORT_COLUMNS).where(nport_report.c.series_key == series_key)
+    if as_of is not None:
+        stmt = stmt.where(nport_report.c.report_date <= as_of)
+    return _newest(conn, stmt.order_by(nport_report.c.report_date.desc(),
+                                       nport_report.c.filing_date.desc(),
+                                       nport_report.c.accession_number.desc()))
+
+
+_ROW_KEYS = {"accession_number", "series_key", "filing_date", "report_date", "cik",
+             "series_id", "extra"}
+HOLDING_COLUMNS = tuple(c for c in holding.c if c.name not in _ROW_KEYS)
+DERIVATIVE_COLUMNS = tuple(c for c in derivative.c if c.name not in _ROW_KEYS)
+
+
+def holdings_report(conn: Connection, series_key: str,
+                    as_of: Optional[date] = None) -> Optional[Row]:
+    """The newest N-PORT report of the series on or before `as_of` (any date: None),
+    whole: every position and every derivative, in document order."""
+    report = _latest_report(conn, series_key, as_of)
+    if report is None:
+        return None
+    where = (lambda t: and_(t.c.accession_number == report["accession_number"],
+                            t.c.series_key == series_key))
+    report["holdings"] = [dict(r._mapping) for r in conn.execute(
+        select(*HOLDING_COLUMNS).where(where(holding)).order_by(holding.c.position))]
+    report["derivatives"] = [dict(r._mapping) for r in conn.execute(
+        select(*DERIVATIVE_COLUMNS).where(where(derivative)).order_by(derivative.c.position))]
+    return report
+
+
+def etf_fees(conn: Connection, e: Row) -> list[Row]:
+    """Every prospectus fee table of the class (or its series), newest effective first."""
+    return [dict(r._mapping) for r in conn.execute(
+        select(*FEE_COLUMNS).where(prospectus_fee.c.cik == e["cik"], _fee_scope(e))
+        .order_by(*_fee_order()))]
+
+
+def _newest_accession(conn: Connection, source: str, e: Row) -> Optional[str]:
+    return conn.execute(
+        select(performance.c.accession_number)
+        .where(performance.c.cik == e["cik"], performance.c.source == source,
+               performance.c.class_id == e["class_id"])
+        .order_by(performance.c.filing_date.desc(), performance.c.accession_number.desc())
+        .limit(1)).scalar()
+
+
+PERF_SOURCES = ("ncsr", "prospectus")
+
+
+def etf_performance(conn: Connection, e: Row) -> Row:
+    """The newest shareholder report's (N-CSR/N-CSRS TSR) and the newest prospectus's
+    returns of the class and its indexes, side by side: one row per (subject, measure,
+    index, period, year), each side with its own value, period end and accession."""
+    accessions = {s: _newest_accession(conn, s, e) for s in PERF_SOURCES}
+    merged: dict[tuple, Row] = {}
+    for source, acc in accessions.items():
+        if acc is None:
+            continue
+        rows = conn.execute(
+            select(performance).where(
+                performance.c.accession_number == acc,
+                or_(performance.c.class_id == e["class_id"],
+                    and_(performance.c.class_id.is_(None),
+                         performance.c.series_id == e["series_id"])))
+            .order_by(performance.c.seq))
+        for r in rows:
+            key = (r.subject, r.measure or "", r.index_member or "", r.period, r.year or 0)
+            row = merged.setdefault(key, {
+                "subject": r.subject, "measure": r.measure, "index_name": r.index_name,
+                "index_member": r.index_member, "period": r.period, "year": r.year,
+                **{f"{s}_{f}": None for s in PERF_SOURCES
+                   for f in ("value", "as_of", "period_start", "accession_number")}})
+            row["index_name"] = row["index_name"] or r.index_name
+            row[f"{source}_value"] = r.value
+            row[f"{source}_as_of"] = r.as_of
+            row[f"{source}_period_start"] = r.period_start
+            row[f"{source}_accession_number"] = acc
+    return {"accessions": accessions, "rows": list(merged.values())}
+
+
+def _latest_per(stmt_rows: list[Row], key: str) -> list[Row]:
+    """Of rows sorted newest report first, the first per `key` (the latest figure)."""
+    seen: dict[Any, Row] = {}
+    for r in stmt_rows:
+        seen.setdefault(r[key], r)
+    return sorted(seen.values(), key=lambda r: r[key])
+
+
+def etf_flows(conn: Connection, e: Row) -> Row:
+    """Monthly flows of the series (N-PORT Part B: each month from the newest report
+    covering it) and the trust's annual 24F-2NT blocks that cover the ETF."""
+    monthly = [dict(r._mapping) for r in conn.execute(
+        select(nport_monthly_flow.c.month_end, nport_monthly_flow.c.sales,
+               nport_monthly_flow.c.reinvestment, nport_monthly_flow.c.redemption,
+               nport_monthly_flow.c.accession_number, nport_monthly_flow.c.report_date)
+        .where(nport_monthly_flow.c.series_key == e["series_id"])
+        .order_by(nport_monthly_flow.c.month_end, nport_monthly_flow.c.report_date.desc(),
+                  nport_monthly_flow.c.filing_date.desc(),
+                  nport_monthly_flow.c.accession_number.desc()))]
+    monthly = _latest_per(monthly, "month_end")
+    for m in monthly:
+        parts = [m["sales"], m["reinvestment"], m["redemption"]]
+        m["net"] = (None if m["sales"] is None and m["redemption"] is None else
+                    (parts[0] or 0) + (parts[1] or 0) - (parts[2] or 0))
+    blocks = conn.execute(
+        select(annual_flow.c.accession_number, annual_flow.c.block, annual_flow.c.form,
+               annual_flow.c.filing_date, annual_flow.c.fiscal_year_end, annual_flow.c.scope,
+               annual_flow.c.include_all, annual_flow.c.covers_etf,
+               annual_flow.c.aggregate_sales, annual_flow.c.redeemed_in_year,
+               annual_flow.c.total_redemption_credits, annual_flow.c.net_sales,
+               annual_flow.c.credits_for_future_years, annual_flow.c.registration_fee_due)
+        .where(annual_flow.c.cik == e["cik"])
+        .order_by(annual_flow.c.fiscal_year_end, annual_flow.c.filing_date.desc(),
+                  annual_flow.c.accession_number.desc(), annual_flow.c.block))
+    annual = []
+    for b in blocks:
+        scope = b.scope or []
+        named = any(s.get("series_id") == e["series_id"] or s.get("class_id") == e["class_id"]
+                    for s in scope if isinstance(s, dict))
+        if named or b.include_all or not scope:
+            row = dict(b._mapping)
+            row["covers"] = "named" if named else "whole_filer"
+            row.pop("scope")
+            annual.append(row)
+    return {"monthly": monthly, "annual": annual}
+
+
+def etf_monthly_returns(conn: Connection, e: Row) -> list[Row]:
+    rows = [dict(r._mapping) for r in conn.execute(
+        select(nport_monthly_return.c.month_end, nport_monthly_return.c.total_return,
+               nport_monthly_return.c.accession_number)
+        .where(nport_monthly_return.c.class_key.in_([e["class_id"], e["series_id"]]))
+        .order_by(nport_monthly_return.c.month_end, nport_monthly_return.c.report_date.desc(),
+                  nport_monthly_return.c.filing_date.desc()))]
+    return _latest_per(rows, "month_end")
+
+
+_PS_SKIP = {"cik", "series_id", "class_id", "filing_date", "unmapped", "caption", "title"}
+
+
+def etf_per_share(conn: Connection, e: Row) -> list[Row]:
+    """Financial highlights per fiscal period of the class (each period from the newest
+    report printing it): per-share operating, distributions, ratios in one row."""
+    o, d, r = per_share_operating, per_share_distribution, per_share_ratio
+    join_on = (lambda t: and_(t.c.accession_number == o.c.accession_number,
+                              t.c.table_index == o.c.table_index,
+                              t.c.column_index == o.c.column_index))
+    cols = ([c for c in o.c if c.name not in _PS_SKIP]
+            + [c for c in d.c if c.name not in _PS_SKIP and c.name not in o.c]
+            + [c for c in r.c if c.name not in _PS_SKIP and c.name not in o.c])
+    rows = [dict(x._mapping) for x in conn.execute(
+        select(*cols, o.c.filing_date)
+        .select_from(o.outerjoin(d, join_on(d)).outerjoin(r, join_on(r)))
+        .where(o.c.class_id == e["class_id"], o.c.period_end.is_not(None))
+        .order_by(o.c.period_end, o.c.filing_date.desc(), o.c.accession_number.desc(),
+                  o.c.table_index, o.c.column_index))]
+    return _latest_per(rows, "period_end")[::-1]
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def latest_state(conn: Connection, *, limit: int = 100, cursor: Optional[str] = None,
+                 cik: Optional[str] = None) -> Page:
+    """Every ETF class with its lifecycle as the universe tables hold it today (active
+    or not, since when and why, first seen, current ticker) and its newest N-PORT (report
+    date, net assets). The fund lifecycle tables of issue 22 will refine this."""
+    keys = [Key(etf.c.class_id)]
+    newest = (select(nport_report.c.report_date, nport_report.c.net_assets,
+                     nport_report.c.accession_number)
+              .where(nport_report.c.series_key == etf.c.series_id)
+              .order_by(nport_report.c.report_date.desc(), nport_report.c.filing_date.desc(),
+                        nport_report.c.accession_number.desc()).limit(1))
+    stmt = keyed(select(
+        etf.c.class_id, etf.c.ticker, etf.c.series_id, etf.c.cik, etf.c.fund_name,
+        etf.c.active, etf.c.first_seen, etf.c.inactive_since, etf.c.inactive_evidence,
+        newest.with_only_columns(nport_report.c.report_date).scalar_subquery()
+        .label("newest_report_date"),
+        newest.with_only_columns(nport_report.c.net_assets).scalar_subquery()
+        .label("net_assets"),
+        newest.with_only_columns(nport_report.c.accession_number).scalar_subquery()
+        .label("nport_accession"))
+        .where(etf.c.is_etf.is_(True)), keys)
+    if cik:
+        stmt = stmt.where(etf.c.cik == cik)
+    return page(conn, stmt, keys, limit, cursor)
+
+
+def new_funds(conn: Connection, *, since: Optional[date] = None, limit: int = 100,
+              cursor: Optional[str] = None) -> Page:
+    """ETF classes the universe first listed on or after `since`, newest first, with the
+    series' first N-PORT report (when the fund's holdings first appeared)."""
+    keys = [Key(etf.c.first_seen, desc=True, kind="datetime"), Key(etf.c.class_id, desc=True)]
+    first = (select(func.min(nport_report.c.report_date))
+             .where(nport_report.c.series_key == etf.c.series_id).scalar_subquery())
+    stmt = keyed(select(etf.c.class_id, etf.c.ticker, etf.c.series_id, etf.c.cik,
+                        etf.c.fund_name, etf.c.issuer_name, etf.c.active, etf.c.first_seen,
+                        etf.c.decision_source, first.label("first_nport_report_date"))
+                 .where(etf.c.is_etf.is_(True)), keys)
+    if since:
+        stmt = stmt.where(etf.c.first_seen >= datetime.combine(since, datetime.min.time()))
+    return page(conn, stmt, keys, limit, cursor)
+
+
+def recent_filings(conn: Connection, *, since: Optional[date] = None, form: Optional[str] = None,
+                   limit: int = 100, cursor: Optional[str] = None) -> Page:
+    """Filings loaded, newest filed first (`since`: filed on or after)."""
+    return list_filings(conn, form=form, filed_from=since, limit=limit, cursor=cursor)
+
+
+def ping(conn: Connection) -> None:
+    conn.execute(text("select 1"))
