@@ -24,6 +24,9 @@ are known by construction.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,7 +40,7 @@ from dagster import (
     materialize,
 )
 from lxml import etree
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 
 from etf_assets.crossfund.identity import (
     identity,
@@ -75,6 +78,7 @@ from etf_assets.warehouse.tables import (
     security_holders,
 )
 from etf_assets.warehouse.upgrade import upgrade_schema
+from etf_assets_tests.conftest import _admin_engine, _postgres_url
 
 NPORT = Path(__file__).parent / "fixtures" / "sec" / "nport"
 DIA_FILE = NPORT / "0001041130_0001752724-25-158219_DIA_NPORT-P_2025-04-30.xml"
@@ -180,10 +184,8 @@ def _etf_row(class_id, series_id, cik, ticker, name):
             "first_seen": now, "last_seen": now, "active": True}
 
 
-@pytest.fixture
-def loaded(warehouse_url):
+def _fill(engine) -> None:
     """DIA, XLK, SPY and Global X loaded, their ETF rows, `security_holders` built."""
-    engine = _engine(warehouse_url)
     _load(engine)
     with engine.begin() as conn:
         conn.execute(insert(etf), [
@@ -192,6 +194,45 @@ def loaded(warehouse_url):
             _etf_row(SPY, SPY, "0000884394", "SPY", "SPDR S&P 500 ETF Trust")])
         result = refresh_security_holders(conn)
     assert result.reports_built == 4 and result.rows_deleted == 0
+
+
+@contextmanager
+def module_warehouse(kind: str, tmp_path_factory) -> Iterator[str]:
+    """A warehouse URL for a whole module: a SQLite file, or a schema of its own on the
+    test PostgreSQL (dropped afterwards)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('crossfund') / 'warehouse.sqlite'}"
+        return
+    base = _postgres_url()
+    admin = _admin_engine(base)
+    schema = f"etf_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres",
+                                                                marks=pytest.mark.postgres)])
+def shared(request, tmp_path_factory):
+    """The filled warehouse, once per backend, for the tests that only read."""
+    with module_warehouse(request.param, tmp_path_factory) as url:
+        engine = make_engine(url)
+        _fill(engine)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def loaded(warehouse_url):
+    """The filled warehouse of one test (it changes it)."""
+    engine = _engine(warehouse_url)
+    _fill(engine)
     yield engine
     engine.dispose()
 
@@ -243,10 +284,10 @@ def test_identity_normalizes_and_placeholders_never_match():
 # ----------------------------------------------------------------- security_holders
 
 
-def test_security_holders_totals_and_keys(loaded):
+def test_security_holders_totals_and_keys(shared):
     """Every report's positions and value are kept (lots summed, nothing dropped); the
     placeholder CUSIPs of XLK and SPY are not joined into one security."""
-    with loaded.connect() as conn:
+    with shared.connect() as conn:
         assert totals_mismatches(conn) == [] and latest_problems(conn) == []
         rows = conn.execute(select(security_holders).where(
             security_holders.c.series_key == XLK)).mappings().all()
@@ -263,11 +304,11 @@ def test_security_holders_totals_and_keys(loaded):
         assert holders(conn, "N/A").holders == []
 
 
-def test_holders_of_a_security_held_by_two_real_funds(loaded):
+def test_holders_of_a_security_held_by_two_real_funds(shared):
     """Apple (CUSIP 037833100) is held by DIA (0001752724-25-158219) and XLK
     (0001410368-26-055331): both listed, largest first, with their exact values."""
     dia, xlk = _by_cusip(DIA_FILE)["037833100"], _by_cusip(XLK_FILE)["037833100"]
-    with loaded.connect() as conn:
+    with shared.connect() as conn:
         for query in ("037833100", "US0378331005", "CUSIP:037833100"):
             result = holders(conn, query)
             assert [(h.ticker, h.accession_number) for h in result.holders] == [
@@ -293,7 +334,7 @@ def test_holders_of_a_security_held_by_two_real_funds(loaded):
         assert holders(conn, "037833100", limit=1).funds == 2
 
 
-def test_overlap_of_dia_and_xlk_summed_by_hand(loaded):
+def test_overlap_of_dia_and_xlk_summed_by_hand(shared):
     """DIA and XLK have six securities in common (by CUSIP). Overlap by weight = sum of
     the smaller pctVal of each, summed by hand from the two documents:
     AAPL min(3.210552936968, 13.62527358946) + CSCO min(0.872212804946, 2.730502542104)
@@ -304,7 +345,7 @@ def test_overlap_of_dia_and_xlk_summed_by_hand(loaded):
     common = set(dia) & set(xlk)
     assert common == {"037833100", "17275R102", "79466L302", "459200101", "594918104",
                       "67066G104"}
-    with loaded.connect() as conn:
+    with shared.connect() as conn:
         result = overlap(conn, [DIA, XLK])
     assert {c.security_key for c in result.common} == {f"CUSIP:{c}" for c in common}
     assert result.overlap_weight == Decimal("15.276041898887")
@@ -322,7 +363,7 @@ def test_overlap_of_dia_and_xlk_summed_by_hand(loaded):
     assert msft.min_weight == Decimal("5.971779547604")
     assert result.common[0].security_key == "CUSIP:594918104"  # largest min weight first
 
-    with loaded.connect() as conn:
+    with shared.connect() as conn:
         three = overlap(conn, [DIA, XLK, SPY])  # SPY's 8 trimmed positions: none in both
         with pytest.raises(ValueError):
             overlap(conn, [DIA, DIA])
@@ -382,12 +423,12 @@ def test_changes_between_two_reports_and_latest_moves(loaded):
         assert back.latest_changed == 1 and latest_problems(conn) == []
 
 
-def test_flows_vs_returns_month_by_month(loaded):
+def test_flows_vs_returns_month_by_month(shared):
     """DIA's flows (mon1..3Flow) and returns (rtn1..3) as written in
     0001752724-25-158219: February-April 2025; net flow = sales + reinvestment -
     redemption; net assets on the report's month."""
     ref = EtfRef(DIA, DIA, "0001041130", "DIA", None)
-    with loaded.connect() as conn:
+    with shared.connect() as conn:
         months = flows_vs_returns(conn, ref)
         assert resolve_etf(conn, "dia") == EtfRef(
             DIA, DIA, "0001041130", "DIA", "SPDR Dow Jones Industrial Average ETF Trust")

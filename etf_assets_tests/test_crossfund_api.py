@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import uuid
 from decimal import Decimal
 
 import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from etf_assets.crossfund.refresh import refresh_security_holders
 from etf_assets.nport.load import load_nport
@@ -31,7 +30,6 @@ from etf_assets.serve.crossfund_models import (
 )
 from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.tables import etf, filing, ncsr_expense, prospectus_fee
-from etf_assets_tests.conftest import _admin_engine, _postgres_url
 from etf_assets_tests.test_crossfund import (
     DIA,
     DIA_MAY,
@@ -42,6 +40,7 @@ from etf_assets_tests.test_crossfund import (
     _dia_may_document,
     _etf_row,
     _load,
+    module_warehouse,
 )
 
 LOOPBACK = ("127.0.0.1", 50000)
@@ -81,18 +80,7 @@ def _fill(engine) -> None:
 def api(request, tmp_path_factory):
     """A loopback client of the app (no keys) over a read-only engine on a warehouse
     loaded once per backend."""
-    admin = schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('crossfund') / 'warehouse.sqlite'}"
-    else:
-        base = _postgres_url()
-        admin = _admin_engine(base)
-        schema = f"etf_test_{uuid.uuid4().hex[:12]}"
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-            hide_password=False)
-    try:
+    with module_warehouse(request.param, tmp_path_factory) as url:
         engine = make_engine(url)
         _fill(engine)
         engine.dispose()
@@ -101,11 +89,6 @@ def api(request, tmp_path_factory):
         with TestClient(app, client=LOOPBACK) as client:
             yield client
         reader.dispose()
-    finally:
-        if admin is not None:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
 
 
 def ok(api, path, model=None, **params) -> dict:
