@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.api_bench_crossfund [--sqlite PATH] [--postgres URL]
         [--series 4000] [--positions 500] [--holders 1000] [--big 3000] [--repeat 50]
+        [--only sqlite|postgres] [--keep --pg-schema NAME]
 
 Builds a warehouse of ``--series`` ETF series x ``--positions`` positions (default 4,000
 x 500 = 2 million `holding` rows, one NPORT-P report per series, written directly with
@@ -181,13 +182,19 @@ def _plans(engine, fn) -> list[str]:
 def run(label: str, url: str, args) -> dict:
     print(f"== {label}: {make_url(url).render_as_string(hide_password=True)}", flush=True)
     engine = make_engine(url)
-    info = build(engine, args.series, args.positions, args.holders, args.big)
-    print(f"  holdings written: {info['holdings']:,} in {info['load_s']:.1f} s", flush=True)
+    with engine.connect() as conn:
+        have = conn.execute(text("SELECT COUNT(*) FROM nport_report")).scalar_one()
+    if have:  # --keep: a warehouse this script built before
+        print(f"  reusing the warehouse built before ({have:,} reports)", flush=True)
+        info = {"target": cusip_of(0), "big": ("S999999991", "S999999992")}
+    else:
+        info = build(engine, args.series, args.positions, args.holders, args.big)
+        print(f"  holdings written: {info['holdings']:,} in {info['load_s']:.1f} s", flush=True)
     t = time.perf_counter()
     with engine.begin() as conn:
         result = refresh_security_holders(conn)
     build_s = time.perf_counter() - t
-    print(f"  security_holders first build: {result.rows_written:,} rows from "
+    print(f"  security_holders refresh: {result.rows_written:,} rows from "
           f"{result.reports_built:,} reports in {build_s:.1f} s", flush=True)
     t = time.perf_counter()
     with engine.begin() as conn:
@@ -239,6 +246,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--big", type=int, default=3000)
     ap.add_argument("--repeat", type=int, default=50)
     ap.add_argument("--only", choices=("sqlite", "postgres"))
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the SQLite file (--sqlite) and the PostgreSQL schema "
+                    "(--pg-schema) and reuse them when they hold a warehouse already")
+    ap.add_argument("--pg-schema", help="the PostgreSQL schema (default: a random one)")
     args = ap.parse_args(argv)
     print(f"python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}")
     if args.only != "postgres":
@@ -250,15 +261,16 @@ def main(argv: list[str] | None = None) -> int:
         if url.drivername in ("postgresql", "postgres"):
             url = url.set(drivername="postgresql+psycopg2")
         admin = create_engine(url)
-        schema = f"bench_crossfund_{uuid.uuid4().hex[:8]}"
+        schema = args.pg_schema or f"bench_crossfund_{uuid.uuid4().hex[:8]}"
         with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         try:
             scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
             run("PostgreSQL", scoped.render_as_string(hide_password=False), args)
         finally:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            if not args.keep:
+                with admin.begin() as conn:
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
     return 0
 

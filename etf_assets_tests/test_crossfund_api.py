@@ -161,6 +161,13 @@ def test_overlap_json_and_csv(api):
         "DIA": Decimal("5.971779547604"), "XLK": Decimal("10.05184022050")}
     assert msft["min_weight"] == "5.971779547604"
 
+    top = ok(api, "/api/overlap", Overlap, etfs="DIA,XLK", limit=2)
+    assert (top["common_count"], top["overlap_weight"]) == (7, "16.164795067428")
+    assert [c["security_key"] for c in top["common"]] == [
+        c["security_key"] for c in body["common"][:2]]
+    assert [(f["alone_count"], len(f["alone"])) for f in top["funds"]] == [(23, 2), (68, 2)]
+    assert top["funds"][1]["alone"] == xlk["alone"][:2]
+
     r = api.get("/api/overlap", params={"etfs": "DIA,XLK", "format": "csv"})
     lines = r.text.splitlines()
     assert len(lines) == 1 + 7 * 2 + 23 + 68

@@ -83,22 +83,24 @@ def etf_overlap(conn: Conn,
                     pattern=r"^[A-Za-z0-9.\-]{1,20}(,[A-Za-z0-9.\-]{1,20}){1,9}$",
                     description="2 to 10 tickers or class ids, comma-separated",
                     examples=["DIA,XLK"])],
+                limit: Annotated[Optional[int], Query(
+                    ge=1, le=100000, description="first N of each list (common, each "
+                    "fund's alone); counts and weights are over all. Default: all")] = None,
                 fmt: Format = "json") -> Response:
     found = [_etf(conn, ident) for ident in etfs.split(",")]
     series = [e["series_id"] for e in found]
     if len(set(series)) != len(series):
         raise ApiError(422, "invalid_parameter", "etfs: the same fund twice (classes of one "
                        "series hold the same positions)", "etfs")
-    result = X.overlap(conn, series)
+    result = X.overlap(conn, series, limit=limit)
     label = {e["series_id"]: _name(e) for e in found}
-    funds = [{**_plain(f), "class_id": e["class_id"], "ticker": e["ticker"],
-              "alone_count": len(f.alone), "alone": [_plain(p) for p in f.alone]}
+    funds = [{**_plain(f), "class_id": e["class_id"], "ticker": e["ticker"]}
              for f, e in zip(result.funds, found)]
     common = [{"security_key": c.security_key, "name": c.name, "min_weight": c.min_weight,
                "weights": {label[s]: w for s, w in c.weights.items()},
                "values_usd": {label[s]: v for s, v in c.values.items()}}
               for c in result.common]
-    body = {"etfs": [label[s] for s in series], "common_count": len(common),
+    body = {"etfs": [label[s] for s in series], "common_count": result.common_count,
             "overlap_weight": result.overlap_weight,
             "pairs": [{"a": label[p.a], "b": label[p.b], "common": p.common,
                        "overlap_weight": p.overlap_weight} for p in result.pairs],
