@@ -332,6 +332,12 @@ def test_holders_of_a_security_held_by_two_real_funds(shared):
         (sap,) = holders(conn, "DE0007164600").holders
         assert sap.value_usd == Decimal("5894893.76") and sap.ticker is None  # not an etf row
         assert holders(conn, "037833100", limit=1).funds == 2
+        # An LEI names the issuer: Apple's (HWUPKR0MPOU8FGXBT394) finds its stock in both.
+        assert sorted(h.series_key for h in holders(conn, "HWUPKR0MPOU8FGXBT394").holders) \
+            == [DIA, XLK]
+        # A ticker: Global X's Mini-DAX future (ticker FDXMH4, no CUSIP or ISIN).
+        (future,) = holders(conn, "fdxmh4").holders
+        assert future.security_key == "TICKER:FDXMH4" and future.value_usd == Decimal("369172.28")
 
 
 def test_overlap_of_dia_and_xlk_summed_by_hand(shared):
