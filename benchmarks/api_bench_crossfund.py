@@ -191,14 +191,12 @@ def run(label: str, url: str, args) -> dict:
         info = build(engine, args.series, args.positions, args.holders, args.big)
         print(f"  holdings written: {info['holdings']:,} in {info['load_s']:.1f} s", flush=True)
     t = time.perf_counter()
-    with engine.begin() as conn:
-        result = refresh_security_holders(conn)
+    result = refresh_security_holders(engine)
     build_s = time.perf_counter() - t
     print(f"  security_holders refresh: {result.rows_written:,} rows from "
           f"{result.reports_built:,} reports in {build_s:.1f} s", flush=True)
     t = time.perf_counter()
-    with engine.begin() as conn:
-        again = refresh_security_holders(conn)
+    again = refresh_security_holders(engine)
     print(f"  refresh with nothing new: {time.perf_counter() - t:.2f} s "
           f"({again.reports_built} reports built)", flush=True)
     _analyze(engine)

@@ -73,6 +73,7 @@ from etf_assets.warehouse.tables import (
     filing,
     holding,
     ncsr_expense,
+    nport_report,
     per_share_ratio,
     prospectus_fee,
     security_holders,
@@ -192,7 +193,7 @@ def _fill(engine) -> None:
             _etf_row(DIA, DIA, "0001041130", "DIA", "SPDR Dow Jones Industrial Average ETF Trust"),
             _etf_row("C000017601", XLK, "0001064641", "XLK", "Technology Select Sector SPDR ETF"),
             _etf_row(SPY, SPY, "0000884394", "SPY", "SPDR S&P 500 ETF Trust")])
-        result = refresh_security_holders(conn)
+    result = refresh_security_holders(engine, reports_per_transaction=1)
     assert result.reports_built == 4 and result.rows_deleted == 0
 
 
@@ -383,7 +384,7 @@ def test_changes_between_two_reports_and_latest_moves(loaded):
     with loaded.begin() as conn:
         load_nport(conn, _dia_may_document(), accession=DIA_MAY,
                    filing_date=dt.date(2025, 7, 25), cik="0001041130", url="file://edited")
-        result = refresh_security_holders(conn)
+    result = refresh_security_holders(loaded)
     assert (result.reports_built, result.latest_changed) == (1, 1)
     with loaded.connect() as conn:
         assert totals_mismatches(conn) == [] and latest_problems(conn) == []
@@ -419,14 +420,15 @@ def test_changes_between_two_reports_and_latest_moves(loaded):
         path, accession, cik, filed = REPORTS[DIA]
         load_nport(conn, path.read_bytes(), accession=accession, filing_date=filed, cik=cik,
                    url="file://again", parsed_at=dt.datetime(2026, 1, 1))
-        again = refresh_security_holders(conn)
-        assert (again.reports_built, again.rows_deleted, again.latest_changed) == (1, 30, 0)
-        for table in (security_holders, holding):
+    again = refresh_security_holders(loaded)
+    assert (again.reports_built, again.rows_deleted, again.latest_changed) == (1, 30, 0)
+    with loaded.begin() as conn:
+        for table in (security_holders, holding, nport_report):
             conn.execute(delete(table).where(table.c.accession_number == DIA_MAY))
-        from etf_assets.warehouse.tables import nport_report
-        conn.execute(delete(nport_report).where(nport_report.c.accession_number == DIA_MAY))
-        back = refresh_security_holders(conn)
-        assert back.latest_changed == 1 and latest_problems(conn) == []
+    back = refresh_security_holders(loaded)
+    assert back.latest_changed == 1 and back.reports_removed == 0  # its rows went by hand
+    with loaded.connect() as conn:
+        assert latest_problems(conn) == [] and totals_mismatches(conn) == []
 
 
 def test_flows_vs_returns_month_by_month(shared):

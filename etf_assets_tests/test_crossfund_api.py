@@ -72,7 +72,7 @@ def _fill(engine) -> None:
             "filing_date": dt.date(2025, 12, 1), "period_start": dt.date(2024, 10, 1),
             "period_end": dt.date(2025, 9, 30), "expense_ratio": Decimal("0.0008"),
             "expenses_paid": Decimal("8.47")}])
-        refresh_security_holders(conn)
+    refresh_security_holders(engine)
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres",

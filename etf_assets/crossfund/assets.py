@@ -47,8 +47,9 @@ def security_holders_condition() -> AutomationCondition:
 )
 def security_holders(context: AssetExecutionContext, warehouse: WarehouseResource
                      ) -> MaterializeResult:
-    with warehouse.get_engine().begin() as conn:
-        result = refresh_security_holders(conn)
+    engine = warehouse.get_engine()
+    result = refresh_security_holders(engine)
+    with engine.connect() as conn:
         t = security_holders_table.c
         rows, identified, latest_rows, securities = conn.execute(select(
             func.count(), func.count(t.security_key),

@@ -3,9 +3,10 @@
 A report (accession, series) is built once from its `holding` rows and rebuilt only
 when its load changed (`filing.parsed_at`: a replace of the accession); a report no
 longer in `nport_report` loses its rows; `is_latest` moves with the newest report of
-each series. Everything in the caller's transaction: readers see the table before or
-after, never half of it. A load committed while a refresh runs is picked up by the
-next refresh (its parsed_at differs from what was built).
+each series. Readers never see half of a series: its rows and flags change in one
+transaction (a first build of millions of rows commits a few hundred reports at a
+time). A load committed while a refresh runs is picked up by the next refresh (its
+parsed_at differs from what was built).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import Connection, Integer, and_, delete, func, select, tuple_, update
+from sqlalchemy import Connection, Engine, Integer, and_, delete, func, select, tuple_, update
 
 from etf_assets.crossfund.rows import HOLDING_COLUMNS, report_rows
 from etf_assets.warehouse.load import BATCH, write_batch
@@ -129,27 +130,54 @@ def _build_reports(conn: Connection, reports: Sequence[Report],
     return written + len(batch)
 
 
-def refresh_security_holders(conn: Connection) -> RefreshResult:
-    """Bring `security_holders` up to date with `nport_report` / `holding` (see the
-    module docstring). Run it inside a transaction (``engine.begin()``)."""
-    reports = _read_reports(conn)
-    built = _read_built(conn)
-    latest = set(newest_per_series(reports.values()).values())
-    stale = [k for k, (parsed, _) in built.items()
-             if k not in reports or not _same_time(parsed, reports[k].parsed_at)]
-    to_build = [r for k, r in reports.items()
-                if k not in built or not _same_time(built[k][0], r.parsed_at)]
-    rows_deleted = _delete_reports(conn, sorted(stale))
-    rows_written = _build_reports(conn, to_build, latest)
-    stale_set = set(stale)
-    changed = 0
-    for key, (_parsed, was_latest) in built.items():
-        if key in stale_set or was_latest == (key in latest):
-            continue
-        changed += 1
+def _flip_latest(conn: Connection, keys: Iterable[tuple[str, str]], latest: set) -> int:
+    n = 0
+    for key in keys:
         conn.execute(update(security_holders).where(
             and_(security_holders.c.accession_number == key[0],
                  security_holders.c.series_key == key[1])).values(is_latest=key in latest))
+        n += 1
+    return n
+
+
+def refresh_security_holders(engine: Engine, *, reports_per_transaction: int = 200
+                             ) -> RefreshResult:
+    """Bring `security_holders` up to date with `nport_report` / `holding` (see the
+    module docstring).
+
+    One transaction per batch of whole series (about `reports_per_transaction`
+    reports): a series' rows, old and new, and its `is_latest` flags always change
+    together, and a first build of millions of rows never holds SQLite's write lock
+    for minutes (N-PORT loads wait at most 60 s for it). During a large build, readers
+    see series appear batch by batch."""
+    with engine.connect() as conn:
+        reports = _read_reports(conn)
+        built = _read_built(conn)
+    latest = set(newest_per_series(reports.values()).values())
+    stale = {k for k, (parsed, _) in built.items()
+             if k not in reports or not _same_time(parsed, reports[k].parsed_at)}
+    to_build = [r for k, r in reports.items()
+                if k not in built or not _same_time(built[k][0], r.parsed_at)]
+    flips = {k for k, (_parsed, was) in built.items()
+             if k not in stale and was != (k in latest)}
+    by_series: dict[str, list[Report]] = {}
+    for r in to_build:
+        by_series.setdefault(r.series_key, []).append(r)
+    touched = sorted(by_series) + sorted({k[1] for k in stale | flips} - set(by_series))
+    rows_deleted = rows_written = changed = 0
+    i = 0
+    while i < len(touched):
+        batch, size = [], 0
+        while i < len(touched) and (not batch or size < reports_per_transaction):
+            batch.append(touched[i])
+            size += max(1, len(by_series.get(touched[i], ())))
+            i += 1
+        in_batch = set(batch)
+        with engine.begin() as conn:
+            rows_deleted += _delete_reports(conn, sorted(k for k in stale if k[1] in in_batch))
+            rows_written += _build_reports(
+                conn, [r for s in batch for r in by_series.get(s, ())], latest)
+            changed += _flip_latest(conn, sorted(k for k in flips if k[1] in in_batch), latest)
     return RefreshResult(reports_built=len(to_build),
                          reports_removed=len([k for k in stale if k not in reports]),
                          rows_written=rows_written, rows_deleted=rows_deleted,
