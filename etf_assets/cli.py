@@ -611,7 +611,7 @@ def parse_file(path: str, as_json: bool) -> int:
     return 0
 
 
-def serve(host: str, port: int) -> int:
+def serve(host: str, port: int, workers: int = 1) -> int:
     """The REST API (etf_assets/serve/) on uvicorn, over the warehouse run-all fills."""
     from etf_assets.serve.security import is_loopback
     from etf_assets.warehouse.engine import check_warehouse_url
@@ -620,6 +620,8 @@ def serve(host: str, port: int) -> int:
         settings.validate_serving()
         if not 0 < port < 65536:
             raise settings.SettingsError(f"--port {port}: not a TCP port (1-65535)")
+        if not 1 <= workers <= 64:
+            raise settings.SettingsError(f"--workers {workers}: 1-64 processes")
         if not settings.api_keys() and not is_loopback(host):
             raise settings.SettingsError(
                 f"--host {host}: without {settings.API_KEYS_VAR} the API answers loopback "
@@ -643,7 +645,15 @@ def serve(host: str, port: int) -> int:
           f"API:       http://{shown}:{port}/api   (OpenAPI: http://{shown}:{port}/docs)\n"
           f"Keys:      {'required (X-API-Key)' if settings.api_keys() else 'none: loopback only'}",
           flush=True)
-    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
+    if workers == 1:
+        uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
+    else:  # each process builds its own app (engine, cache, rate limit buckets)
+        # A worker imports FastAPI, SQLAlchemy and pyarrow before it answers uvicorn's
+        # health check: more than its 5-s default on a busy machine, which kills and
+        # restarts it in a loop.
+        uvicorn.run("etf_assets.serve.app:create_app", factory=True, workers=workers,
+                    host=host, port=port, log_level="info", proxy_headers=False,
+                    timeout_worker_healthcheck=120)
     return 0
 
 
@@ -670,6 +680,8 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--host", default="127.0.0.1",
                     help="a non-loopback host needs ETF_API_KEYS")
+    sv.add_argument("--workers", type=int, default=1, metavar="N",
+                    help="server processes (each with its own cache and rate limit)")
     w = sub.add_parser("worker", help="production: a Celery worker executing runs (deploy/)")
     w.add_argument("--name", default=None, help="worker name (default etf-<pid>); "
                    "@<hostname> is appended")
@@ -693,7 +705,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "daemon":
         return daemon()
     if args.command == "serve":
-        return serve(args.host, args.port)
+        return serve(args.host, args.port, args.workers)
     return _fail(f"unknown command {args.command}")
 
 

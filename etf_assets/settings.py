@@ -450,6 +450,16 @@ API_RATE_VAR = "ETF_API_RATE_PER_MINUTE"
 DEFAULT_API_RATE = 600
 
 
+# Memory for serialized answers of immutable data (one report's holdings), per process.
+API_CACHE_VAR = "ETF_API_CACHE_MB"
+DEFAULT_API_CACHE_MB = 256
+
+
+def api_cache_bytes() -> int:
+    return int(_number(API_CACHE_VAR, DEFAULT_API_CACHE_MB, low=0, high=65_536,
+                       integer=True)) * 1024 * 1024
+
+
 def api_keys() -> frozenset[str]:
     """ETF_API_KEYS as a set; SettingsError naming it when a key is too short or has
     characters an HTTP header cannot carry plainly."""
@@ -470,4 +480,4 @@ def api_rate_per_minute() -> int:
 
 
 def validate_serving() -> None:
-    api_keys(), api_rate_per_minute()
+    api_keys(), api_rate_per_minute(), api_cache_bytes()

@@ -10,6 +10,9 @@ through the slices' load functions (no Dagster, no fake EDGAR server):
 * "Fakeshares Trust 001" (CIK 0000000101, AAAA / AAAB): the fake EDGAR's generated
   485BPOS, N-CSR, N-CSRS, 24F-2NTs and NPORT-Ps of one trust (fees, both kinds of
   performance, monthly and annual flows, per-share highlights);
+* an NPORT-P/A of AAAA's 2026-09-30 report (0009999999-26-000077, September's sales
+  1,415,644.21 corrected to 1,415,644.99): the newest accession per (series, report
+  date) is what the API serves;
 * EDGAR's view: one daily index day read, a newer NPORT-P of trust 101 seen but not
   loaded (0009999999-26-000099) with a failed attempt in `coverage`.
 """
@@ -56,6 +59,8 @@ DELAWARE_FILE = "prospectus/0000027574_Delaware.485BPOS.html"
 DELAWARE_ACCESSION = "0000000000-24-000001"
 GEN_CIK = "0000000101"
 UNLOADED_ACCESSION = "0009999999-26-000099"
+AMENDED = "0009999999-26-000005"  # AAAA's NPORT-P of 2026-09-30
+AMENDMENT = "0009999999-26-000077"  # its NPORT-P/A (invented), filed 2026-11-17
 UNIVERSE_DAY = datetime(2026, 1, 5, 12, 0)
 INDEX_DAY = date(2026, 11, 19)
 
@@ -119,6 +124,14 @@ def load_serve_warehouse(engine: Engine) -> Loaded:
             else:
                 continue
             accessions.setdefault(f.form, f.accession)
+            if f.accession == AMENDED:
+                # An amendment of AAAA's 2026-09-30 report, filed later: September's sales
+                # corrected. "Latest" is the amendment (same series and report date).
+                amended = data.replace(b'<submissionType>NPORT-P', b'<submissionType>NPORT-P/A')
+                amended = amended.replace(b'sales="1415644.21"', b'sales="1415644.99"')
+                assert amended.count(b"1415644.99") == 1
+                load_nport(conn, amended, accession=AMENDMENT, filing_date=date(2026, 11, 17),
+                           cik=cik, url=url, form="NPORT-P/A")
         now = datetime(2026, 11, 20, 7, 0)
         conn.execute(sec_index_day.insert(), [{
             "day": INDEX_DAY, "status": "read", "index_rows": 4321, "observations": 1,

@@ -24,6 +24,7 @@ from etf_assets.serve.app import create_app, read_only_engine
 from etf_assets.warehouse.engine import make_engine
 from etf_assets_tests.conftest import _admin_engine, _postgres_url
 from etf_assets_tests.serve_warehouse import (
+    AMENDMENT,
     DELAWARE_ACCESSION,
     DIA_CIK,
     DIA_CLASS,
@@ -134,6 +135,21 @@ def test_dia_holdings_sum_to_the_documents_sum_in_json_csv_and_parquet(api):
     assert table.num_rows == DIA_POSITIONS
 
 
+def test_holdings_answers_carry_an_etag_and_come_from_the_cache(api):
+    """A report is immutable under its accession: the second answer is the cached bytes,
+    and a client sending the ETag back gets 304."""
+    first = api.get("/api/etfs/DIA/holdings")
+    again = api.get("/api/etfs/DIA/holdings")
+    assert first.content == again.content and first.headers["etag"] == again.headers["etag"]
+    assert api.get("/api/etfs/DIA/holdings", headers={
+        "If-None-Match": first.headers["etag"]}).status_code == 304
+    csv = api.get("/api/etfs/DIA/holdings?format=csv")
+    assert csv.headers["etag"] != first.headers["etag"]
+    assert csv.headers["content-disposition"] == (
+        'attachment; filename="holdings-DIA-2025-04-30.csv"')
+    assert api.get("/api/etfs/DIA/holdings?format=csv").content == csv.content
+
+
 def test_holdings_as_of_a_date(api):
     """as_of picks the newest report on or before it; before DIA's only report: 404
     naming what is missing."""
@@ -147,6 +163,8 @@ def test_holdings_as_of_a_date(api):
     newer = ok(api, "/api/etfs/AAAA/holdings")
     assert (older["report_date"], newer["report_date"]) == ("2026-06-30", "2026-09-30")
     assert len(newer["holdings"]) == 25 and len(newer["derivatives"]) == 2
+    # Two filings of the 2026-09-30 report: the amendment, filed last, is the latest.
+    assert (newer["accession_number"], newer["form"]) == (AMENDMENT, "NPORT-P/A")
 
 
 def test_etf_detail_by_ticker_or_class_id(api):
@@ -221,6 +239,9 @@ def test_flows_monthly_and_annual(api):
     aaaa = ok(api, "/api/etfs/AAAA/flows", models.Flows)
     assert [m["month_end"] for m in aaaa["monthly"]] == [
         "2026-04-30", "2026-05-31", "2026-06-30", "2026-07-31", "2026-08-31", "2026-09-30"]
+    september = aaaa["monthly"][-1]  # from the NPORT-P/A, not the original
+    assert (september["accession_number"], Decimal(september["sales"])) == (
+        AMENDMENT, Decimal("1415644.99"))
     assert [a["fiscal_year_end"] for a in aaaa["annual"]] == ["2024-12-31", "2025-12-31"]
     rows = csv_rows(api, "/api/etfs/AAAA/flows")
     assert [r["frequency"] for r in rows] == ["monthly"] * 6 + ["annual"] * 2
@@ -234,7 +255,7 @@ def test_per_share_and_filings_of_an_etf(api):
     assert [i["period_end"] for i in items] == sorted({i["period_end"] for i in items},
                                                       reverse=True)
     filings = ok(api, "/api/etfs/AAAA/filings", models.FilingPage)["items"]
-    assert len(filings) == 9 and {f["cik"] for f in filings} == {GEN_CIK}
+    assert len(filings) == 10 and {f["cik"] for f in filings} == {GEN_CIK}
     assert [f["filing_date"] for f in filings] == sorted(
         (f["filing_date"] for f in filings), reverse=True)
 
@@ -269,6 +290,8 @@ def test_trusts_series_and_ticker_history(api):
 def test_filings_filters_and_detail(api):
     nports = ok(api, "/api/filings", models.FilingPage, form="nport-p")["items"]
     assert len(nports) == 5 and {f["form"] for f in nports} == {"NPORT-P"}
+    assert [f["accession_number"] for f in ok(api, "/api/filings", form="NPORT-P/A")[
+        "items"]] == [AMENDMENT]
     window = ok(api, "/api/filings", cik="101", filed_from="2026-08-20",
                 filed_to="2026-08-25")["items"]
     assert [(f["filing_date"], f["form"]) for f in window] == [
@@ -292,7 +315,8 @@ def test_queries(api):
     assert (dia["newest_report_date"], Decimal(dia["net_assets"])) == (
         "2025-04-30", Decimal("36558901941.31"))
     recent = ok(api, "/api/queries/recent-filings", models.FilingPage, since="2026-11-01")
-    assert [f["filing_date"] for f in recent["items"]] == ["2026-11-10", "2026-11-10"]
+    assert [f["filing_date"] for f in recent["items"]] == ["2026-11-17", "2026-11-10",
+                                                           "2026-11-10"]
     new = ok(api, "/api/queries/new-funds", models.NewFundPage, since="2026-01-05")["items"]
     assert {n["ticker"] for n in new} == {"AAAA", "AAAB", "DDVIX", "DIA"}
     assert next(n for n in new if n["ticker"] == "DIA")["first_nport_report_date"] == "2025-04-30"

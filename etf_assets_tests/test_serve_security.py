@@ -140,6 +140,7 @@ def test_unreachable_warehouse_is_a_503_with_the_reason(tmp_path):
 def test_serve_refuses_a_public_host_without_keys_and_bad_keys(monkeypatch, capsys):
     monkeypatch.delenv("ETF_API_KEYS", raising=False)
     monkeypatch.delenv("ETF_API_RATE_PER_MINUTE", raising=False)
+    monkeypatch.delenv("ETF_API_CACHE_MB", raising=False)
     assert main(["serve", "--host", "0.0.0.0"]) == 2
     out = capsys.readouterr()
     line = (out.err or out.out).strip()
@@ -151,3 +152,7 @@ def test_serve_refuses_a_public_host_without_keys_and_bad_keys(monkeypatch, caps
     monkeypatch.setenv("ETF_API_RATE_PER_MINUTE", "0")
     assert main(["serve"]) == 2
     assert "ETF_API_RATE_PER_MINUTE" in capsys.readouterr().err
+    monkeypatch.setenv("ETF_API_RATE_PER_MINUTE", "60")
+    monkeypatch.setenv("ETF_API_CACHE_MB", "-1")
+    assert main(["serve"]) == 2
+    assert "ETF_API_CACHE_MB" in capsys.readouterr().err

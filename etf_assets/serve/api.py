@@ -3,6 +3,7 @@ and shapes the answer (JSON, or CSV / Parquet for tabular endpoints)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Annotated, Any, Literal, Optional
 
@@ -212,31 +213,51 @@ def etf_detail(conn: Conn, etf_id: EtfId) -> Response:
     return respond(Q.etf_detail(conn, _etf(conn, etf_id)))
 
 
-HOLDING_CSV_COLUMNS = (["accession_number", "report_date", "kind"]
+HOLDING_CSV_COLUMNS = (["accession_number", "report_date"]
                        + [c.name for c in Q.HOLDING_COLUMNS])
 
 
 @router.get("/etfs/{etf_id}/holdings", response_model=models.Holdings, responses=TABULAR,
             tags=["etfs"], summary="Every position and derivative of one N-PORT report")
-def etf_holdings(conn: Conn, etf_id: EtfId,
+def etf_holdings(request: Request, conn: Conn, etf_id: EtfId,
                  as_of: Annotated[Optional[date], Query(
                      description="newest report on or before this date (default: newest)")]
                  = None,
                  fmt: Format = "json") -> Response:
     e = _etf(conn, etf_id)
-    report = Q.holdings_report(conn, e["series_id"], as_of)
+    report = Q.latest_report(conn, e["series_id"], as_of)
     if report is None:
         when = f" on or before {as_of}" if as_of else ""
         raise not_found(f"N-PORT report for ETF {etf_id!r} (series {e['series_id']}){when}")
-    body = {"class_id": e["class_id"], "ticker": e["ticker"], **report}
+    # The report is immutable under its accession (and filing version): its answer is
+    # cached and has a strong ETag.
+    version = "|".join(str(report[k]) for k in ("accession_number", "series_key", "sha256",
+                                                  "parsed_at"))
+    etag = '"' + hashlib.sha256(f"{version}|{e['class_id']}|{fmt}".encode()).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    cache = request.app.state.cache
+    hit = cache.get(etag)
+    if hit is not None:
+        body, meta = hit
+        return Response(body, media_type=meta["media_type"], headers={**headers, **meta["headers"]})
+    report = Q.report_positions(conn, report)
+    for k in ("sha256", "parsed_at"):
+        report.pop(k, None)
     name = f"holdings-{e['ticker'] or e['class_id']}-{report['report_date']}"
     if fmt == "json":
-        return respond(body)
-    # One table: every position (derivative details are in JSON; the CSV / Parquet flag
-    # is_derivative), each row with its accession and report date.
-    acc, rd = report["accession_number"], report["report_date"]
-    rows = [{"accession_number": acc, "report_date": rd, **h} for h in report["holdings"]]
-    return respond(None, fmt, rows, [c for c in HOLDING_CSV_COLUMNS if c != "kind"], name)
+        resp = respond({"class_id": e["class_id"], "ticker": e["ticker"], **report})
+    else:
+        # One table: every position (derivative details are in JSON; the CSV / Parquet
+        # flag is_derivative), each row with its accession and report date.
+        acc, rd = report["accession_number"], report["report_date"]
+        rows = [{"accession_number": acc, "report_date": rd, **h} for h in report["holdings"]]
+        resp = respond(None, fmt, rows, HOLDING_CSV_COLUMNS, name)
+    extra = {k: v for k, v in resp.headers.items() if k.lower() == "content-disposition"}
+    cache.put(etag, resp.body, {"media_type": resp.media_type, "headers": extra})
+    resp.headers.update(headers)
+    return resp
 
 
 @router.get("/etfs/{etf_id}/fees", response_model=models.Fees, responses=TABULAR,

@@ -90,7 +90,8 @@ def _field_of(loc: tuple) -> Optional[str]:
 def create_app(engine: Optional[Engine] = None, *, api_keys: Optional[frozenset[str]] = None,
                rate_per_minute: Optional[int] = None,
                launch_refresh: Optional[Callable[[str], dict]] = None,
-               clock: Optional[Callable[[], float]] = None) -> FastAPI:
+               clock: Optional[Callable[[], float]] = None,
+               cache_bytes: Optional[int] = None) -> FastAPI:
     """The app over `engine` (default: a read-only engine on ETF_WAREHOUSE_URL); keys
     and rate default to ETF_API_KEYS / ETF_API_RATE_PER_MINUTE; `launch_refresh(cik)`
     starts a trust's run (default: etf_assets.serve.refresh.launch_refresh)."""
@@ -118,6 +119,9 @@ def create_app(engine: Optional[Engine] = None, *, api_keys: Optional[frozenset[
 
         launch_refresh = default_launch
     app.state.launch_refresh = launch_refresh
+    from etf_assets.serve.cache import ByteLRU
+
+    app.state.cache = ByteLRU(settings.api_cache_bytes() if cache_bytes is None else cache_bytes)
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:

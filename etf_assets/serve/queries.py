@@ -69,6 +69,17 @@ CLASS_ID_RE = re.compile(r"^(C\d{9}|CIK\d{10})$")
 SERIES_ID_RE = re.compile(r"^(S\d{9}|CIK\d{10})$")
 
 
+def rows_of(result) -> list[Row]:
+    """Plain dicts with plain `str` keys (SQLAlchemy's keys are a str subclass, which
+    JSON encoders take a slow path for: 30x slower on a 50,000-position report)."""
+    keys = [str(k) for k in result.keys()]
+    return [dict(zip(keys, r)) for r in result]
+
+
+def _plain(row) -> Row:
+    return {str(k): v for k, v in row._mapping.items()}
+
+
 # --------------------------------------------------------------------------- keyset
 
 
@@ -143,7 +154,7 @@ def page(conn: Connection, stmt: Select, keys: Sequence[Key], limit: int,
     if cursor:
         stmt = stmt.where(_after(keys, _decode(cursor, keys)))
     stmt = stmt.order_by(*[k.expr.desc() if k.desc else k.expr.asc() for k in keys])
-    rows = [dict(r._mapping) for r in conn.execute(stmt.limit(limit + 1))]
+    rows = rows_of(conn.execute(stmt.limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
@@ -207,7 +218,7 @@ def get_trust(conn: Connection, cik: str) -> Optional[Row]:
     row = conn.execute(select(*TRUST_COLUMNS).where(trust.c.cik == cik)).first()
     if row is None:
         return None
-    out = dict(row._mapping)
+    out = _plain(row)
     out["series_count"] = conn.execute(select(func.count()).select_from(series)
                                        .where(series.c.cik == cik)).scalar()
     out["etf_count"] = conn.execute(select(func.count()).select_from(etf).where(
@@ -242,7 +253,7 @@ def get_series(conn: Connection, series_id: str) -> Optional[Row]:
     row = conn.execute(select(*SERIES_COLUMNS).where(series.c.series_id == series_id)).first()
     if row is None:
         return None
-    out = dict(row._mapping)
+    out = _plain(row)
     out["trust_name"] = conn.execute(select(trust.c.name)
                                      .where(trust.c.cik == out["cik"])).scalar()
     classes = conn.execute(
@@ -251,7 +262,7 @@ def get_series(conn: Connection, series_id: str) -> Optional[Row]:
                etf.c.is_etf, etf.c.class_name, etf.c.exchange, etf.c.decision_source)
         .select_from(share_class.outerjoin(etf, etf.c.class_id == share_class.c.class_id))
         .where(share_class.c.series_id == series_id).order_by(share_class.c.class_id))
-    out["classes"] = [dict(r._mapping) for r in classes]
+    out["classes"] = [_plain(r) for r in classes]
     return out
 
 
@@ -264,7 +275,7 @@ def ticker_history(conn: Connection, series_id: str) -> list[Row]:
                    ticker_period.c.last_observed, ticker_period.c.first_evidence)
             .where(or_(ticker_period.c.class_id.in_(classes), ticker_period.c.class_id.in_(uit)))
             .order_by(ticker_period.c.class_id, ticker_period.c.valid_from))
-    return [dict(r._mapping) for r in conn.execute(stmt)]
+    return [_plain(r) for r in conn.execute(stmt)]
 
 
 # --------------------------------------------------------------------------- filings
@@ -309,7 +320,7 @@ def filing_detail(conn: Connection, accession: str) -> Optional[Row]:
     row = conn.execute(select(*FILING_COLUMNS, filing.c.sha256)
                        .where(filing.c.accession_number == accession)).first()
     if row is not None:
-        out = dict(row._mapping)
+        out = _plain(row)
         counts = {}
         for table in _accession_tables():
             n = conn.execute(select(func.count()).select_from(table)
@@ -359,7 +370,7 @@ def find_etf(conn: Connection, ident: str) -> Optional[Row]:
     ident = ident.strip().upper()
     if CLASS_ID_RE.match(ident):
         row = conn.execute(select(*ETF_COLUMNS).where(etf.c.class_id == ident)).first()
-        return dict(row._mapping) if row else None
+        return _plain(row) if row else None
     row = conn.execute(select(*ETF_COLUMNS).where(etf.c.ticker == ident)
                        .order_by(etf.c.is_etf.desc(), etf.c.active.desc(),
                                  etf.c.last_seen.desc(), etf.c.class_id).limit(1)).first()
@@ -367,7 +378,7 @@ def find_etf(conn: Connection, ident: str) -> Optional[Row]:
         past = (select(ticker_period.c.class_id).where(ticker_period.c.ticker == ident)
                 .order_by(ticker_period.c.valid_from.desc()).limit(1)).scalar_subquery()
         row = conn.execute(select(*ETF_COLUMNS).where(etf.c.class_id == past)).first()
-    return dict(row._mapping) if row else None
+    return _plain(row) if row else None
 
 
 def search_etfs(conn: Connection, q: Optional[str] = None, *, limit: int = 50,
@@ -396,7 +407,7 @@ def search_etfs(conn: Connection, q: Optional[str] = None, *, limit: int = 50,
 
 def _newest(conn: Connection, stmt: Select) -> Optional[Row]:
     row = conn.execute(stmt.limit(1)).first()
-    return dict(row._mapping) if row else None
+    return _plain(row) if row else None
 
 
 def _fee_scope(e: Row):
@@ -461,7 +472,7 @@ def etf_detail(conn: Connection, e: Row) -> Row:
         "ncen": conn.execute(select(trust.c.ncen_report_date)
                              .where(trust.c.cik == cik)).scalar(),
     }
-    out["tickers"] = [dict(r._mapping) for r in conn.execute(
+    out["tickers"] = [_plain(r) for r in conn.execute(
         select(ticker_period.c.ticker, ticker_period.c.valid_from, ticker_period.c.valid_to)
         .where(ticker_period.c.class_id == cid).order_by(ticker_period.c.valid_from))]
     return out
@@ -476,14 +487,23 @@ REPORT_COLUMNS = (nport_report.c.accession_number, nport_report.c.series_key,
                   nport_report.c.skipped)
 
 
-def _latest_report(conn: Connection, series_key: str,
-                   as_of: Optional[date] = None) -> Optional[Row]:
-    stmt = select(*REPORT_COLUMNS).where(nport_report.c.series_key == series_key)
+def latest_report(conn: Connection, series_key: str,
+                  as_of: Optional[date] = None) -> Optional[Row]:
+    """The newest N-PORT report of the series on or before `as_of` (None: any date),
+    with its filing's sha256 and parse time (they change when the accession is
+    reloaded: a version for caches)."""
+    stmt = (select(*REPORT_COLUMNS, filing.c.sha256, filing.c.parsed_at)
+            .select_from(nport_report.outerjoin(
+                filing, filing.c.accession_number == nport_report.c.accession_number))
+            .where(nport_report.c.series_key == series_key))
     if as_of is not None:
         stmt = stmt.where(nport_report.c.report_date <= as_of)
     return _newest(conn, stmt.order_by(nport_report.c.report_date.desc(),
                                        nport_report.c.filing_date.desc(),
                                        nport_report.c.accession_number.desc()))
+
+
+_latest_report = latest_report
 
 
 _ROW_KEYS = {"accession_number", "series_key", "filing_date", "report_date", "cik",
@@ -492,25 +512,29 @@ HOLDING_COLUMNS = tuple(c for c in holding.c if c.name not in _ROW_KEYS)
 DERIVATIVE_COLUMNS = tuple(c for c in derivative.c if c.name not in _ROW_KEYS)
 
 
+def report_positions(conn: Connection, report: Row) -> Row:
+    """Add every position and every derivative of `report` (from latest_report), in
+    document order."""
+    where = (lambda t: and_(t.c.accession_number == report["accession_number"],
+                            t.c.series_key == report["series_key"]))
+    report["holdings"] = rows_of(conn.execute(
+        select(*HOLDING_COLUMNS).where(where(holding)).order_by(holding.c.position)))
+    report["derivatives"] = rows_of(conn.execute(
+        select(*DERIVATIVE_COLUMNS).where(where(derivative)).order_by(derivative.c.position)))
+    return report
+
+
 def holdings_report(conn: Connection, series_key: str,
                     as_of: Optional[date] = None) -> Optional[Row]:
     """The newest N-PORT report of the series on or before `as_of` (any date: None),
     whole: every position and every derivative, in document order."""
-    report = _latest_report(conn, series_key, as_of)
-    if report is None:
-        return None
-    where = (lambda t: and_(t.c.accession_number == report["accession_number"],
-                            t.c.series_key == series_key))
-    report["holdings"] = [dict(r._mapping) for r in conn.execute(
-        select(*HOLDING_COLUMNS).where(where(holding)).order_by(holding.c.position))]
-    report["derivatives"] = [dict(r._mapping) for r in conn.execute(
-        select(*DERIVATIVE_COLUMNS).where(where(derivative)).order_by(derivative.c.position))]
-    return report
+    report = latest_report(conn, series_key, as_of)
+    return None if report is None else report_positions(conn, report)
 
 
 def etf_fees(conn: Connection, e: Row) -> list[Row]:
     """Every prospectus fee table of the class (or its series), newest effective first."""
-    return [dict(r._mapping) for r in conn.execute(
+    return [_plain(r) for r in conn.execute(
         select(*FEE_COLUMNS).where(prospectus_fee.c.cik == e["cik"], _fee_scope(e))
         .order_by(*_fee_order()))]
 
@@ -569,7 +593,7 @@ def _latest_per(stmt_rows: list[Row], key: str) -> list[Row]:
 def etf_flows(conn: Connection, e: Row) -> Row:
     """Monthly flows of the series (N-PORT Part B: each month from the newest report
     covering it) and the trust's annual 24F-2NT blocks that cover the ETF."""
-    monthly = [dict(r._mapping) for r in conn.execute(
+    monthly = [_plain(r) for r in conn.execute(
         select(nport_monthly_flow.c.month_end, nport_monthly_flow.c.sales,
                nport_monthly_flow.c.reinvestment, nport_monthly_flow.c.redemption,
                nport_monthly_flow.c.accession_number, nport_monthly_flow.c.report_date)
@@ -598,7 +622,7 @@ def etf_flows(conn: Connection, e: Row) -> Row:
         named = any(s.get("series_id") == e["series_id"] or s.get("class_id") == e["class_id"]
                     for s in scope if isinstance(s, dict))
         if named or b.include_all or not scope:
-            row = dict(b._mapping)
+            row = _plain(b)
             row["covers"] = "named" if named else "whole_filer"
             row.pop("scope")
             annual.append(row)
@@ -606,7 +630,7 @@ def etf_flows(conn: Connection, e: Row) -> Row:
 
 
 def etf_monthly_returns(conn: Connection, e: Row) -> list[Row]:
-    rows = [dict(r._mapping) for r in conn.execute(
+    rows = [_plain(r) for r in conn.execute(
         select(nport_monthly_return.c.month_end, nport_monthly_return.c.total_return,
                nport_monthly_return.c.accession_number)
         .where(nport_monthly_return.c.class_key.in_([e["class_id"], e["series_id"]]))
@@ -628,7 +652,7 @@ def etf_per_share(conn: Connection, e: Row) -> list[Row]:
     cols = ([c for c in o.c if c.name not in _PS_SKIP]
             + [c for c in d.c if c.name not in _PS_SKIP and c.name not in o.c]
             + [c for c in r.c if c.name not in _PS_SKIP and c.name not in o.c])
-    rows = [dict(x._mapping) for x in conn.execute(
+    rows = [_plain(x) for x in conn.execute(
         select(*cols, o.c.filing_date)
         .select_from(o.outerjoin(d, join_on(d)).outerjoin(r, join_on(r)))
         .where(o.c.class_id == e["class_id"], o.c.period_end.is_not(None))
