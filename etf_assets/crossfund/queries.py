@@ -116,10 +116,12 @@ def _to_date(value) -> date | None:
 
 
 def _latest_rows(conn: Connection, series_keys: Sequence[str]) -> list[tuple]:
-    """(series_key, security_key, name, pct_val, value_usd, positions) of the funds'
-    newest reports: one index range per fund (ix_security_holders_series), raw."""
+    """(series_key, security_key, name, pct_val, value_usd, positions, accession_number,
+    report_date) of the funds' newest reports: one index range per fund
+    (ix_security_holders_series), raw."""
     return _raw_rows(conn, select(sh.series_key, sh.security_key, sh.name, sh.pct_val,
-                                  sh.value_usd, sh.positions)
+                                  sh.value_usd, sh.positions, sh.accession_number,
+                                  sh.report_date)
                      .where(sh.series_key.in_(list(series_keys)), sh.is_latest.is_(True)))
 
 
@@ -269,7 +271,11 @@ def overlap(conn: Connection, series_keys: Sequence[str], *, limit: int | None =
     # only when a fund reports a security on two rows: other units, long and short).
     funds: dict[str, dict[str, list]] = {k: {} for k in keys}
     unidentified: dict[str, int] = dict.fromkeys(keys, 0)
-    for series_key, key, name, pct, value, positions in _latest_rows(conn, keys):
+    reports: dict[str, tuple[str, date | None]] = {}
+    for series_key, key, name, pct, value, positions, accession, report_date in _latest_rows(
+            conn, keys):
+        if series_key not in reports:
+            reports[series_key] = (accession, _to_date(report_date))
         if key is None:
             unidentified[series_key] += positions
             continue
@@ -292,9 +298,6 @@ def overlap(conn: Connection, series_keys: Sequence[str], *, limit: int | None =
     common.sort(key=lambda c: (-c.min_weight, c.security_key))
     total = sum((c.min_weight for c in common), _ZERO)
 
-    reports = {r.series_key: r for r in conn.execute(
-        select(sh.series_key, sh.accession_number, sh.report_date).distinct()
-        .where(sh.series_key.in_(keys), sh.is_latest.is_(True)))}
     names = _names(conn, keys)
     sides = []
     for k in keys:
@@ -305,10 +308,9 @@ def overlap(conn: Connection, series_keys: Sequence[str], *, limit: int | None =
                             key=lambda key: (fund[key][1] is None,
                                              -(fund[key][1] or 0), key))
         shown = alone_keys if limit is None else alone_keys[:limit]
-        r = reports.get(k)
+        accession, report_date = reports.get(k, (None, None))
         sides.append(FundSide(
-            k, *names.get(k, (None, None)), r.accession_number if r else None,
-            r.report_date if r else None, len(fund), unidentified[k],
+            k, *names.get(k, (None, None)), accession, report_date, len(fund), unidentified[k],
             sum((c.weights[k] or _ZERO for c in common), _ZERO),
             [FundPosition(k, key, fund[key][0], _to_decimal(fund[key][1]),
                           _to_decimal(fund[key][2])) for key in shown],
