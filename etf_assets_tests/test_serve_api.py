@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import io
 import uuid
-from datetime import date
 from decimal import Decimal
 
 import pyarrow as pa
@@ -266,6 +265,8 @@ def test_per_share_and_filings_of_an_etf(api):
 def test_trusts_series_and_ticker_history(api):
     trusts = ok(api, "/api/trusts", models.TrustPage)["items"]
     assert [t["cik"] for t in trusts] == ["0000000101", "0000027574", DIA_CIK]
+    assert [t["cik"] for t in ok(api, "/api/trusts", q="dow jones")["items"]] == [DIA_CIK]
+    assert [t["cik"] for t in ok(api, "/api/trusts", q="1041130")["items"]] == [DIA_CIK]
     dia = ok(api, "/api/trusts/1041130", models.TrustDetail)
     assert (dia["name"], dia["etf_count"]) == ("SPDR DOW JONES INDUSTRIAL AVERAGE ETF TRUST", 1)
     gen = ok(api, f"/api/trusts/{GEN_CIK}", models.TrustDetail)
