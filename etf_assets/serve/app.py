@@ -165,6 +165,9 @@ def create_app(engine: Optional[Engine] = None, *, api_keys: Optional[frozenset[
         return _error(503, "warehouse_unavailable", f"warehouse unavailable: {text}")
 
     app.include_router(router, prefix="/api")
+    from etf_assets.serve.crossfund import router as crossfund_router  # issue 23
+
+    app.include_router(crossfund_router, prefix="/api")
     from etf_assets.serve.pages import mount_explorer  # the HTML explorer (issue 21, part 4)
 
     mount_explorer(app)

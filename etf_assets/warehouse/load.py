@@ -350,6 +350,20 @@ def _uses_copy(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg2"
 
 
+def write_batch(conn: Connection, table: Table, batch: Sequence[Mapping[str, Any]]) -> None:
+    """Insert one batch of row dicts (all with the same keys) the fastest way the
+    connection allows: COPY on PostgreSQL (psycopg2), the converted executemany on
+    SQLite, else SQLAlchemy's executemany. In the caller's transaction."""
+    if not batch:
+        return
+    if _uses_copy(conn):
+        _copy_batch(conn, table, batch)
+    elif _uses_sqlite_executemany(conn):
+        _sqlite_insert(conn, table, batch)
+    else:
+        conn.execute(table.insert(), batch)
+
+
 def replace_filing(
     conn: Connection,
     *,
@@ -391,16 +405,8 @@ def replace_filing(
     lock_accession(conn, accession)
     delete_accession(conn, tables, accession)
 
-    copy = _uses_copy(conn)
-    sqlite_many = _uses_sqlite_executemany(conn)
-
     def flush(table: Table, batch: list[Mapping[str, Any]]) -> None:
-        if copy:
-            _copy_batch(conn, table, batch)
-        elif sqlite_many:
-            _sqlite_insert(conn, table, batch)
-        else:
-            conn.execute(table.insert(), batch)
+        write_batch(conn, table, batch)
 
     buffers: dict[str, list[Mapping[str, Any]]] = {name: [] for name in by_name}
     written = dict.fromkeys(by_name, 0)

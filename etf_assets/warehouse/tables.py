@@ -1013,4 +1013,50 @@ registrant_candidate = Table(
     Column("found_at", DateTime, nullable=False, comment="UTC"),
     comment="Trusts outside the universe whose N-1A or 485APOS proposes a fund named ETF "
             "(the daily index shows them): their lifecycle is followed before any ticker.",
+# --- Cross-fund questions: who holds a security, overlap, changes (etf_assets/crossfund) --
+#
+# Derived from the N-PORT tables by the `security_holders` asset (never loaded from SEC):
+# each report's positions aggregated by position identity (etf_assets/crossfund/
+# identity.py), refreshed incrementally after holdings change.
+
+security_holders = Table(
+    "security_holders",
+    metadata,
+    Column("accession_number", ACCESSION, primary_key=True),
+    Column("series_key", SERIES_KEY, primary_key=True),
+    Column("seq", Integer, primary_key=True,
+           comment="1-based within the report, in order of first position"),
+    Column("cik", CIK, nullable=False),
+    Column("series_id", String(10), comment="NULL for UITs"),
+    Column("filing_date", Date, nullable=False),
+    Column("report_date", Date, nullable=False),
+    Column("is_latest", Boolean, nullable=False,
+           comment="the newest report of the series (report date, then filing date, then "
+                   "accession)"),
+    Column("security_key", Text, comment="CUSIP:<cusip> | ISIN:<isin> | TICKER:<ticker> | "
+           "LEI:<lei>:<title>; NULL: the position has no usable identifier (never joined)"),
+    Column("id_kind", String(12), comment="cusip | isin | ticker | lei_title"),
+    Column("cusip", Text, comment="normalized: valid check digit, or embedded in a US/CA ISIN"),
+    Column("isin", Text, comment="normalized: valid check digit"),
+    Column("ticker", Text, comment="normalized: upper case"),
+    Column("lei", Text, comment="normalized issuer LEI: valid ISO 17442 check digits"),
+    Column("name", Text, comment="issuer name of the first position"),
+    Column("title", Text, comment="issue title of the first position"),
+    Column("units", Text, comment="NS, PA, NC, OU: positions are summed per unit"),
+    Column("payoff_profile", Text, comment="Long, Short or NULL: summed per profile"),
+    Column("asset_category", Text, comment="of the first position"),
+    Column("is_derivative", Boolean, nullable=False, comment="any of its positions"),
+    Column("balance", AMOUNT, comment="sum of the positions' balances"),
+    Column("value_usd", AMOUNT, comment="sum of valUSD"),
+    Column("pct_val", AMOUNT, comment="sum of pctVal (percent of net assets)"),
+    Column("positions", Integer, nullable=False, comment="holding rows summed"),
+    Column("first_position", Integer, nullable=False, comment="holding.position of the first"),
+    Column("source_parsed_at", DateTime, comment="filing.parsed_at of the load it was built "
+           "from: a reload of the accession rebuilds its rows"),
+    Index("ix_security_holders_key", "security_key", "is_latest"),
+    Index("ix_security_holders_cusip", "cusip", "is_latest"),
+    Index("ix_security_holders_isin", "isin", "is_latest"),
+    Index("ix_security_holders_ticker", "ticker", "is_latest"),
+    Index("ix_security_holders_lei", "lei", "is_latest"),
+    Index("ix_security_holders_series", "series_key", "is_latest", "security_key"),
 )
