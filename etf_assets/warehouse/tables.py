@@ -1013,6 +1013,9 @@ registrant_candidate = Table(
     Column("found_at", DateTime, nullable=False, comment="UTC"),
     comment="Trusts outside the universe whose N-1A or 485APOS proposes a fund named ETF "
             "(the daily index shows them): their lifecycle is followed before any ticker.",
+)
+
+
 # --- Cross-fund questions: who holds a security, overlap, changes (etf_assets/crossfund) --
 #
 # Derived from the N-PORT tables by the `security_holders` asset (never loaded from SEC):
