@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -555,9 +556,10 @@ def filed_kind(form: str | None) -> str | None:
     return _FILED_KINDS.get((form or "").strip().upper())
 
 
-def summarize_kind(kind: str, data: bytes, form: str | None) -> dict:
+def summarize_kind(kind: str, data: bytes, form: str | None, classes=()) -> dict:
     """The summary of one document read as `kind`; `form` (the filed form, None for a
-    bare document) is what `document_type` says when known."""
+    bare document) is what `document_type` says when known; `classes` (ClassRef, from
+    the submission's header) are what an untagged prospectus's columns are matched to."""
     import io
 
     from etf_assets.flows.parse import parse_24f2
@@ -565,13 +567,18 @@ def summarize_kind(kind: str, data: bytes, form: str | None) -> dict:
     from etf_assets.ncsr.parse import parse_ncsr
     from etf_assets.ncsr.parse import summarize as summarize_ncsr
     from etf_assets.nport.parse import iter_nport, summarize
-    from etf_assets.prospectus.parse import parse_485bpos
     from etf_assets.prospectus.parse import summarize as summarize_prospectus
+    from etf_assets.prospectus.read import read_prospectus
 
     if kind == "ncsr":
         out = summarize_ncsr(parse_ncsr(data))
     elif kind == "prospectus":
-        out = summarize_prospectus(parse_485bpos(data))
+        prospectus, comparison = read_prospectus(data, form=form, classes=classes)
+        out = summarize_prospectus(prospectus)
+        if comparison is not None:
+            out["tags_vs_tables"] = {"compared": comparison.compared,
+                                     "differences": list(comparison.differences),
+                                     "html_problem": comparison.html_problem}
     elif kind == "nport":
         return summarize(iter_nport(io.BytesIO(data)))
     else:
@@ -595,6 +602,7 @@ def parse_file(path: str, as_json: bool) -> int:
 
     from etf_assets.edgar.sgml import is_submission, primary_document
     from etf_assets.flows.parse import NS as NS_24F2
+    from etf_assets.prospectus.untagged import submission_classes
     from etf_assets.flows.parse import Notice24F2Error, parse_24f2
     from etf_assets.flows.parse import summarize as summarize_24f2
     from etf_assets.ncsr.parse import NcsrError, looks_like_ncsr
@@ -614,7 +622,8 @@ def parse_file(path: str, as_json: bool) -> int:
                 if info.st_size > MAX_HTML_BYTES:
                     return _fail(f"{path}: {info.st_size:,} bytes is more than a "
                                  "submission this command reads", 1)
-                form, document = primary_document(f.read())
+                raw = f.read()
+                form, document = primary_document(raw)
                 if document is None:
                     return _fail(f"{path}: an EDGAR submission without a document", 1)
                 kind = filed_kind(form)
@@ -622,7 +631,8 @@ def parse_file(path: str, as_json: bool) -> int:
                     return _fail(f"{path}: form {form}: not parsed by this command", 1)
                 form_line = (f"{form} (the submission's <TYPE>; document "
                              f"{document.filename or document.sequence})")
-                summary = summarize_kind(kind, document.content, form)
+                summary = summarize_kind(kind, document.content, form,
+                                         submission_classes(raw))
             elif NS_24F2.encode() in head:
                 if info.st_size > MAX_NOTICE_BYTES:
                     return _fail(f"{path}: {info.st_size:,} bytes is not a 24F-2NT notice", 1)
@@ -633,7 +643,11 @@ def parse_file(path: str, as_json: bool) -> int:
                     return _fail(f"{path}: {info.st_size:,} bytes is more than a prospectus "
                                  "or shareholder report holds", 1)
                 data = f.read()
-                kind = "ncsr" if looks_like_ncsr(data) else "prospectus"
+                # an untagged prospectus often mentions its financial highlights: its fee
+                # table's heading decides (a tagged N-CSR says so in dei:DocumentType)
+                fee_table = re.search(rb"annual\s+fund\s+operating\s+expenses", data, re.I)
+                kind = ("ncsr" if looks_like_ncsr(data) and not (
+                    fee_table and b"dei:DocumentType" not in data) else "prospectus")
                 form_line = (f"{'N-CSR' if kind == 'ncsr' else 'prospectus'} (sniffed from "
                              "the content: a bare document without EDGAR's wrapper)")
                 summary = summarize_kind(kind, data, None)

@@ -251,6 +251,9 @@ class AverageAnnualReturn:
     value: Decimal  # pure ratio as tagged
     inception_date: date | None  # rr:AverageAnnualReturnInceptionDate in the same context
     periods_ended: date | None
+    # untagged HTML only: the class as the table names it when the submission does not
+    # list it (no class id is guessed)
+    class_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +291,7 @@ class Prospectus:
     duplicates: int  # consistent repeats of a fact (not data, not loss)
     fact_count: int  # = mapped + duplicates + facts in skipped
     mapped: int  # facts whose value is in a record above
+    read_from: str = "ixbrl"  # ixbrl (risk/return tags) | html (untagged tables, untagged.py)
 
     def fee_table(self, *, ticker: str | None = None, class_id: str | None = None
                   ) -> FeeTable | None:
@@ -642,11 +646,22 @@ def summarize(p: Prospectus) -> dict[str, Any]:
         return str(v) if isinstance(v, (Decimal, date)) else v
 
     return {
-        "document_type": p.document_type, "amendment": p.amendment, "cik": p.cik,
+        "document_type": p.document_type, "read_from": p.read_from,
+        "amendment": p.amendment, "cik": p.cik,
         "prospectus_date": s(p.prospectus_date), "period_end": s(p.period_end),
         "series": len(p.series), "classes": len(p.classes),
+        "portfolio_turnover": {x.series_id: s(x.portfolio_turnover) for x in p.series
+                               if x.portfolio_turnover is not None},
         "fee_tables": [{"class_id": t.class_id, "ticker": t.ticker,
-                        "total": s(t.total_annual_expenses), "net": s(t.net_expenses)}
+                        "total": s(t.total_annual_expenses), "net": s(t.net_expenses),
+                        "shareholder_fees": {f.concept: s(f.value) for f in t.shareholder_fees},
+                        "examples": {f"{e.years}y{'' if e.redemption else '_kept'}": s(e.amount)
+                                     for e in t.expense_examples}}
                        for t in p.fee_tables],
-        "average_returns": len(p.average_returns), "skipped": p.skipped_reasons(),
+        "average_returns": [
+            {"class_id": a.class_id, "class_name": a.class_name, "subject": a.subject,
+             "measure": a.measure, "index": a.index_name or a.index_member,
+             "period": a.horizon, "value": s(a.value), "periods_ended": s(a.periods_ended),
+             "inception_date": s(a.inception_date)} for a in p.average_returns],
+        "facts": p.fact_count, "mapped": p.mapped, "skipped": p.skipped_reasons(),
     }
