@@ -27,6 +27,7 @@ from datetime import date
 from sqlalchemy import Table
 
 from etf_assets.ncsr.highlights import (
+    CAPITAL_ITEMS,
     DISTRIBUTION_ITEMS,
     OPERATING_ITEMS,
     RATIO_ITEMS,
@@ -270,7 +271,7 @@ def _highlights_rows(t: HighlightsTable, accession: str, filing_date: date, cik:
             "is_partial": col.is_partial, "is_semiannual": col.is_semiannual,
             "unaudited": col.unaudited, "column_label": col.label, "caption": t.caption,
             "title": t.title, "attributed_by": how,
-            **{item: v.get(item) for item in OPERATING_ITEMS},
+            **{item: v.get(item) for item in OPERATING_ITEMS + CAPITAL_ITEMS},
             "arithmetic_problem": arithmetic_problem(col), "unmapped": unmapped or None}
         yield per_share_distribution, {**keys, **{i: v.get(i) for i in DISTRIBUTION_ITEMS}}
         yield per_share_ratio, {

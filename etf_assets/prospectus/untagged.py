@@ -110,7 +110,7 @@ _FEE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("acquired_fund_fees", r"acquired fund"),
         ("management_fee", r"management fee|advisory fee|unitary fee"),
         ("distribution_12b1_fee", r"12b ?- ?1|distribution (and|or|and/or) service"),
-        ("other_expenses", r"^(total )?other expenses$"),
+        ("other_expenses", r"^(total )?other expenses$|^other (trust )?operating expenses$"),
     ))
 # UIT (S-6) expense lines: kept by name in other_components.
 _UIT_COMPONENTS = ((re.compile(r"trustee'?s? fee"), "TrusteeFee"),

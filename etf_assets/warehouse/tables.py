@@ -851,6 +851,8 @@ per_share_operating = Table(
     Column("total_from_operations", AMOUNT),
     Column("nav_end", AMOUNT),
     Column("market_price_end", AMOUNT),
+    Column("net_equalization", AMOUNT, comment="UIT: net equalization credits and charges"),
+    Column("other_capital", AMOUNT, comment="a trustee's / sponsor's contribution per share"),
     Column("arithmetic_problem", Text, comment="NULL when NAV begin + operations - "
            "distributions = NAV end to the printed rounding; else why not (kept, flagged)"),
     Column("unmapped", JSON_NULL, comment="[[row label, value], ...] rows no rule maps"),
