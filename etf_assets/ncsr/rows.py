@@ -35,7 +35,7 @@ from etf_assets.ncsr.highlights import (
     arithmetic_problem,
 )
 from etf_assets.ncsr.parse import NcsrDocument
-from etf_assets.ncsr.tsr import TsrClass
+from etf_assets.ncsr.tsr import FUND_LEVEL_STATISTICS, TsrClass
 from etf_assets.warehouse.tables import (
     ncsr_expense,
     ncsr_holding,
@@ -241,7 +241,8 @@ def _class_rows(c: TsrClass, scope: dict, how: str | None) -> Iterator[tuple[Tab
     for s in c.statistics:
         yield ncsr_statistic, {**scope, "statistic": s.name, "value": s.value,
                                "unit": s.unit, "as_of": s.as_of,
-                               "period_start": s.period_start}
+                               "period_start": s.period_start,
+                               "fund_level": s.name in FUND_LEVEL_STATISTICS}
     for h in c.holdings:
         yield ncsr_holding, {**scope, "category": h.category, "member": h.member,
                              "measure": h.measure, "label": h.label, "value": h.value,

@@ -771,6 +771,9 @@ ncsr_statistic = Table(
     Column("unit", String(16), comment="USD | pure | as tagged"),
     Column("as_of", Date, comment="instant, or end of the duration"),
     Column("period_start", Date, comment="durations only"),
+    Column("fund_level", Boolean, comment="true: the fund's figure (net assets, holdings "
+           "count, turnover, advisory fees paid) repeated in each class's report: take it "
+           "once per series, never sum it over classes"),
     Index("ix_ncsr_statistic_class", "class_id", "statistic"),
     Index("ix_ncsr_statistic_cik", "cik"),
 )
