@@ -278,3 +278,93 @@ def test_gmo_497k_lands_in_the_warehouse_column_by_column(gmo_warehouse):
                      for h, v, i in (("1y", "0.0125", None), ("5y", "-0.0033", None),
                                      ("10y", "0.0135", None),
                                      ("since_inception", "0.0414", date(1997, 4, 30)))]
+
+
+@pytest.fixture(scope="module")
+def delaware_warehouse(tmp_path_factory):
+    """The Delaware 485BPOS loaded with its five classes registered (names as its cover
+    prints them) and Class A (DDVAX) as if it were the trust's ETF class."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('d') / 'w.db'}")
+    now = date(2026, 1, 1)
+    classes = (("C000006333", "DDVAX", "Class A", True), ("C000006335", "DDVCX", "Class C", False),
+               ("C000006336", "DDVIX", "Institutional Class", False),
+               ("C000031061", "DDVRX", "Class R", False), ("C000171459", "DDZRX", "Class R6", False))
+    with engine.begin() as conn:
+        conn.execute(etf.insert(), [
+            {"class_id": c, "ticker": t, "series_id": "S000002391", "cik": "0000027574",
+             "class_name": n, "is_etf": e, "decision_source": "ncen", "first_seen": now,
+             "last_seen": now, "active": True} for c, t, n, e in classes])
+        written, kept = load_prospectus(
+            conn, fixture_path(DELAWARE).read_bytes(), accession="0000000000-24-000002",
+            filing_date=date(2024, 3, 28), cik="27574", url="https://example.invalid",
+            form="485BPOS")
+    return engine, written, kept
+
+
+def test_delaware_tagged_rows_column_by_column(delaware_warehouse):
+    """Class A's rows from the tags, every column: fee lines 0.53 / 0.25 / 0.16 / 0.94%,
+    shareholder fees (5.75% front load, no CDSC), example $665/857/1,065/1,663, the
+    returns table's nine fund figures (before and both after-tax measures: 1y -4.05%,
+    5y 6.20%, 10y 6.72% / -6.51%, 3.69%, 5.04% / -0.71%, 4.70%, 5.23%), the index
+    row, ten calendar years and the two quarters; the loader compared the tags with the
+    tables (68 values, no difference)."""
+    from etf_assets.warehouse.tables import prospectus_shareholder_fee
+
+    engine, written, kept = delaware_warehouse
+    assert (kept.comparison.compared, kept.comparison.differences) == (68, ())
+    acc, key = "0000000000-24-000002", "C000006333"
+    with engine.connect() as conn:
+        fee = conn.execute(select(prospectus_fee)).one()._asdict()
+        holder = [r._asdict() for r in conn.execute(select(prospectus_shareholder_fee)
+                                                    .order_by(prospectus_shareholder_fee.c.concept))]
+        ex = [tuple(r) for r in conn.execute(select(
+            prospectus_expense_example.c.years, prospectus_expense_example.c.amount)
+            .order_by(prospectus_expense_example.c.years))]
+        series = conn.execute(select(prospectus_series)).one()._asdict()
+        perf = [r._asdict() for r in conn.execute(select(performance).order_by(
+            performance.c.seq))]
+    assert fee == {
+        "accession_number": acc, "fee_key": key, "cik": "0000027574",
+        "series_id": "S000002391", "class_id": key, "ticker": "DDVAX",
+        "filing_date": date(2024, 3, 28), "effective_date": date(2024, 4, 1),
+        "management_fee": D("0.0053"), "distribution_12b1_fee": D("0.0025"),
+        "distribution_non_12b1_fee": None, "other_expenses": D("0.0016"),
+        "acquired_fund_fees": None, "total_annual_expenses": D("0.0094"), "fee_waiver": None,
+        "net_expenses": None, "other_components": None, "read_from": "ixbrl"}
+    assert holder == [
+        {"accession_number": acc, "fee_key": key, "concept": c, "value": v, "unit": "pure",
+         "cik": "0000027574"}
+        for c, v in (("MaximumDeferredSalesChargeOverOfferingPrice", D("0")),
+                     ("MaximumSalesChargeImposedOnPurchasesOverOfferingPrice", D("0.0575")))]
+    assert ex == [(1, D(665)), (3, D(857)), (5, D(1065)), (10, D(1663))]
+    assert (series["objective"], series["portfolio_turnover"], series["read_from"],
+            series["effective_date"]) == (
+        "Delaware Value Fund seeks long-term capital appreciation.", D("0.19"), "ixbrl",
+        date(2024, 4, 1))
+    bars = [(p["period"], p["year"], p["as_of"], p["value"]) for p in perf
+            if p["period"] in ("calendar_year", "highest_quarter", "lowest_quarter")]
+    assert bars == [("calendar_year", y, date(y, 12, 31), D(v)) for y, v in (
+        (2014, "0.1342"), (2015, "-0.0054"), (2016, "0.1444"), (2017, "0.1337"),
+        (2018, "-0.0312"), (2019, "0.1994"), (2020, "-0.0012"), (2021, "0.2211"),
+        (2022, "-0.0376"), (2023, "0.0182"))] + [
+        ("highest_quarter", None, date(2020, 6, 30), D("0.1532")),
+        ("lowest_quarter", None, date(2020, 3, 31), D("-0.2671"))]
+    returns = {(p["subject"], p["measure"], p["period"]): p for p in perf
+               if p["period"] in ("1y", "5y", "10y")}
+    expected = {
+        "before_taxes": ("-0.0405", "0.0620", "0.0672"),
+        "after_taxes_on_distributions": ("-0.0651", "0.0369", "0.0504"),
+        "after_taxes_on_distributions_and_sales": ("-0.0071", "0.0470", "0.0523")}
+    for measure, values in expected.items():
+        for period, v in zip(("1y", "5y", "10y"), values):
+            row = returns.pop(("fund", measure, period))
+            assert {k: row[k] for k in ("series_id", "class_id", "value", "as_of",
+                                        "source", "read_from", "index_member",
+                                        "inception_date")} == {
+                "series_id": "S000002391", "class_id": key, "value": D(v),
+                "as_of": date(2023, 12, 31), "source": "prospectus", "read_from": "ixbrl",
+                "index_member": None, "inception_date": None}
+    index = {k[2]: (r["index_name"], r["value"], r["class_id"], r["measure"])
+             for k, r in returns.items()}
+    assert index == {p: ("Russell 1000® Value Index", D(v), None, None)
+                     for p, v in (("1y", "0.1146"), ("5y", "0.1091"), ("10y", "0.0840"))}
