@@ -312,6 +312,9 @@ def test_delaware_tagged_rows_column_by_column(delaware_warehouse):
 
     engine, written, kept = delaware_warehouse
     assert (kept.comparison.compared, kept.comparison.differences) == (68, ())
+    # the four other classes: fee tables and their 12 returns counted, not loaded
+    assert (kept.non_etf_fee_tables, kept.non_etf_returns, kept.unkeyed_fee_tables) == (
+        4, 12, 0)
     acc, key = "0000000000-24-000002", "C000006333"
     with engine.connect() as conn:
         fee = conn.execute(select(prospectus_fee)).one()._asdict()

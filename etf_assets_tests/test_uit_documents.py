@@ -97,3 +97,28 @@ def test_uit_per_share_table_adds_up_with_equalization_and_one_altered_cell_fail
     problems = [arithmetic_problem(c) for c in bad.columns]
     assert problems[0] is None and problems[1] is None and problems[3:] == [None, None]
     assert "capital items -0.01" in problems[2] and "not ending NAV 357.28" in problems[2]
+
+
+def test_uit_fee_rows_keep_their_components_and_unkeyed_tables_are_counted():
+    """The UIT's fee row carries its lines in other_components; read without the trust's
+    classes, the table has no key and is counted, not loaded."""
+    from datetime import date
+
+    from etf_assets.prospectus.rows import Kept, prospectus_rows
+
+    p, _ = read_prospectus(document(), form="485BPOS", classes=[UIT])
+    rows = [r for t, r in prospectus_rows(p, accession="a", filing_date=date(2026, 1, 30),
+                                          cik="0000884394", etf_series={"CIK0000884394"},
+                                          etf_classes={"CIK0000884394"})
+            if t.name == "prospectus_fee"]
+    assert [(r["fee_key"], r["other_components"], r["total_annual_expenses"], r["read_from"])
+            for r in rows] == [("CIK0000884394", [["TrusteeFee", "0.0006"],
+                                                  ["LicenseFee", "0.0003"],
+                                                  ["MarketingExpenses", "0.000025"]],
+                                D("0.000945"), "html")]
+    bare, _ = read_prospectus(document(), form="485BPOS", classes=[])
+    kept = Kept()
+    assert list(prospectus_rows(bare, accession="a", filing_date=date(2026, 1, 30),
+                                cik="0000884394", etf_series=set(), etf_classes=set(),
+                                kept=kept)) == []
+    assert (kept.unkeyed_fee_tables, kept.non_etf_fee_tables) == (1, 0)
