@@ -552,22 +552,73 @@ def _lifecycle_form(head: bytes) -> bool:
     return bool(m) and m[1].decode() in HEADER_FORMS
 
 
+# Filed forms -> the reader `parse` uses (a form absent here is not parsed by it).
+_FILED_KINDS = {
+    **{f: "ncsr" for f in ("N-CSR", "N-CSR/A", "N-CSRS", "N-CSRS/A")},
+    **{f: "prospectus" for f in ("485BPOS", "485APOS", "485BXT", "497", "497K", "N-1A",
+                                  "N-1A/A", "S-6", "S-6/A", "487", "POS AM")},
+    **{f: "nport" for f in ("NPORT-P", "NPORT-P/A", "NPORT-EX")},
+    **{f: "24f2" for f in ("24F-2NT", "24F-2NT/A")},
+}
+
+
+def filed_kind(form: str | None) -> str | None:
+    """Which reader a filed form goes to (None: `parse` does not read it)."""
+    return _FILED_KINDS.get((form or "").strip().upper())
+
+
+def summarize_kind(kind: str, data: bytes, form: str | None, classes=()) -> dict:
+    """The summary of one document read as `kind`; `form` (the filed form, None for a
+    bare document) is what `document_type` says when known; `classes` (ClassRef, from
+    the submission's header) are what an untagged prospectus's columns are matched to."""
+    import io
+
+    from etf_assets.flows.parse import parse_24f2
+    from etf_assets.flows.parse import summarize as summarize_24f2
+    from etf_assets.ncsr.parse import parse_ncsr
+    from etf_assets.ncsr.parse import summarize as summarize_ncsr
+    from etf_assets.nport.parse import iter_nport, summarize
+    from etf_assets.prospectus.parse import summarize as summarize_prospectus
+    from etf_assets.prospectus.read import read_prospectus
+
+    if kind == "ncsr":
+        out = summarize_ncsr(parse_ncsr(data))
+    elif kind == "prospectus":
+        prospectus, comparison = read_prospectus(data, form=form, classes=classes)
+        out = summarize_prospectus(prospectus)
+        if comparison is not None:
+            out["tags_vs_tables"] = {"compared": comparison.compared,
+                                     "differences": list(comparison.differences),
+                                     "html_problem": comparison.html_problem}
+    elif kind == "nport":
+        return summarize(iter_nport(io.BytesIO(data)))
+    else:
+        return summarize_24f2(parse_24f2(data))
+    if form is not None:
+        out["document_type"] = form
+    return out
+
+
 def parse_file(path: str, as_json: bool) -> int:
     """Summarize one N-PORT or 24F-2NT XML document, a 485BPOS (inline XBRL HTML) or an
     N-CSR / N-CSRS (TSR inline XBRL and Financial Highlights) (no network, no database);
     the form is detected from the document. N-PORT documents are streamed from the
-    file: memory stays flat whatever their size."""
+    file: memory stays flat whatever their size.
+
+    The form is the filed one when the file is an EDGAR submission (.txt with the SGML
+    wrapper: its <TYPE>); a bare document's form is sniffed from its content. The
+    first line (`form`) says which was used."""
     import json
     import stat
 
+    from etf_assets.edgar.sgml import is_submission, primary_document
     from etf_assets.flows.parse import NS as NS_24F2
+    from etf_assets.prospectus.untagged import submission_classes
     from etf_assets.flows.parse import Notice24F2Error, parse_24f2
     from etf_assets.flows.parse import summarize as summarize_24f2
+    from etf_assets.ncsr.parse import NcsrError, looks_like_ncsr
     from etf_assets.nport.parse import NportParseError, iter_nport, summarize
-    from etf_assets.ncsr.parse import NcsrError, looks_like_ncsr, parse_ncsr
-    from etf_assets.ncsr.parse import summarize as summarize_ncsr
-    from etf_assets.prospectus.parse import ProspectusError, parse_485bpos
-    from etf_assets.prospectus.parse import summarize as summarize_prospectus
+    from etf_assets.prospectus.parse import ProspectusError
 
     try:
         info = os.stat(path)
@@ -576,33 +627,70 @@ def parse_file(path: str, as_json: bool) -> int:
         with open(path, "rb") as f:
             head = f.read(4096)
             f.seek(0)
-            if b"CONFORMED SUBMISSION TYPE:" in head and _lifecycle_form(head):
-                from etf_assets.lifecycle.events import summarize as summarize_header
-                from etf_assets.lifecycle.header import parse_header
+            if is_submission(head):
+                # The form is what EDGAR filed it as, never guessed from the text: a UIT
+                # prospectus printing Financial Highlights is still a prospectus.
+                if info.st_size > MAX_HTML_BYTES:
+                    return _fail(f"{path}: {info.st_size:,} bytes is more than a "
+                                 "submission this command reads", 1)
+                raw = f.read()
+                form, document = primary_document(raw)
+                kind = filed_kind(form)
+                lifecycle = _lifecycle_form(head)
+                if lifecycle:
+                    from etf_assets.lifecycle.events import summarize as summarize_header
+                    from etf_assets.lifecycle.header import HeaderError, parse_header
 
-                summary = summarize_header(parse_header(f.read(1024 * 1024)))
+                    try:
+                        header = summarize_header(parse_header(raw[:1024 * 1024]))
+                        header.pop("form", None)
+                    except HeaderError:  # a wrapper without a full header: no events
+                        lifecycle = False
+                if lifecycle and (document is None or kind is None):
+                    # a header alone (.hdr.sgml), or a form with nothing to read but its
+                    # header (N-8F): what the header says and the lifecycle events it gives
+                    form_line = f"{form} (the submission's header: lifecycle events)"
+                    summary = header
+                elif document is None:
+                    return _fail(f"{path}: an EDGAR submission without a document", 1)
+                elif kind is None:
+                    return _fail(f"{path}: form {form}: not parsed by this command", 1)
+                else:
+                    form_line = (f"{form} (the submission's <TYPE>; document "
+                                 f"{document.filename or document.sequence})")
+                    summary = summarize_kind(kind, document.content, form,
+                                             submission_classes(raw))
+                    if lifecycle:
+                        summary["lifecycle"] = header
             elif NS_24F2.encode() in head:
                 if info.st_size > MAX_NOTICE_BYTES:
                     return _fail(f"{path}: {info.st_size:,} bytes is not a 24F-2NT notice", 1)
+                form_line = "24F-2NT (sniffed from the content: no EDGAR wrapper)"
                 summary = summarize_24f2(parse_24f2(f.read()))
             elif b"http://www.xbrl.org/2013/inlineXBRL" in head or b"<html" in head.lower():
                 if info.st_size > MAX_HTML_BYTES:
                     return _fail(f"{path}: {info.st_size:,} bytes is more than a prospectus "
                                  "or shareholder report holds", 1)
                 data = f.read()
-                if looks_like_ncsr(data):
-                    summary = summarize_ncsr(parse_ncsr(data))
-                else:
-                    summary = summarize_prospectus(parse_485bpos(data))
+                # an untagged prospectus often mentions its financial highlights: its fee
+                # table's heading decides (a tagged N-CSR says so in dei:DocumentType)
+                fee_table = re.search(rb"annual\s+fund\s+operating\s+expenses", data, re.I)
+                kind = ("ncsr" if looks_like_ncsr(data) and not (
+                    fee_table and b"dei:DocumentType" not in data) else "prospectus")
+                form_line = (f"{'N-CSR' if kind == 'ncsr' else 'prospectus'} (sniffed from "
+                             "the content: a bare document without EDGAR's wrapper)")
+                summary = summarize_kind(kind, data, None)
             elif b"SUBMISSION TYPE:" in head and b"24F-2NT" in head:
                 return _fail(f"{path}: a text 24F-2NT (before EDGAR's XML notices of 2020): "
                              "not parsed (README, Flows)", 1)
             else:
+                form_line = "NPORT-P (sniffed from the content: no EDGAR wrapper)"
                 summary = summarize(iter_nport(f))
     except OSError as exc:
         return _fail(f"cannot read {path}: {exc.strerror}")
     except (NportParseError, Notice24F2Error, ProspectusError, NcsrError) as exc:
         return _fail(f"{path}: {exc}", 1)
+    summary = {"form": form_line, **summary}
     if as_json:
         print(json.dumps(summary, indent=2))
         return 0

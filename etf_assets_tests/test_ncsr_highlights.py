@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from etf_assets.ncsr.highlights import (
+    CAPITAL_ITEMS,
     DISTRIBUTION_ITEMS,
     ITEMS,
     OPERATING_ITEMS,
@@ -462,7 +463,8 @@ def test_parse_cell_problems():
 
 
 def test_item_groups_cover_every_item_once():
-    assert sorted(OPERATING_ITEMS + DISTRIBUTION_ITEMS + RATIO_ITEMS) == sorted(ITEMS)
+    assert sorted(OPERATING_ITEMS + DISTRIBUTION_ITEMS + RATIO_ITEMS + CAPITAL_ITEMS) == sorted(
+        ITEMS)
     assert len(set(ITEMS)) == len(ITEMS)
     assert all(i.endswith("_pct") for i in RATIO_ITEMS if i != "net_assets_end")
 

@@ -245,3 +245,66 @@ def test_index_returns_tagged_per_series_are_series_level_rows():
                   and row["period"] == "1y" and row["index_role"] == "broad_based"]
     assert [(x["series_id"], x["class_id"], x["value"]) for x in index_rows] == [
         ("S000222222", None, Decimal("0.1516"))]
+
+
+def test_multi_class_report_generic_axis_no_phantom_class_fund_level():
+    """A two-class report shaped like the real multi-class Workiva report the issue
+    describes (CONSTRUCTED, values written out): holdings on us-gaap:InvestmentTypeAxis
+    are read as category investment_type; the registrant-level
+    ShareholderReportAnnualOrSemiAnnual is no class but every class's report type; the
+    fund's net assets, tagged in each class's context, are flagged fund level."""
+    c1, c2 = ("oef:ClassAxis", "fil:C000111111Member"), ("oef:ClassAxis", "fil:C000222222Member")
+    inv = ("us-gaap:InvestmentTypeAxis", "us-gaap:CommonStockMember")
+    contexts = "\n".join([
+        _ctx("D", "2024-07-01", "2025-06-30"),
+        _ctx("C1", "2024-07-01", "2025-06-30", c1), _ctx("C2", "2024-07-01", "2025-06-30", c2),
+        _ctx("N1", None, "2025-06-30", c1), _ctx("N2", None, "2025-06-30", c2),
+        _ctx("T1", None, "2025-06-30", c1, inv), _ctx("T2", None, "2025-06-30", c2, inv),
+    ])
+    body = ("""<ix:nonNumeric name="oef:ShareholderReportAnnualOrSemiAnnual" contextRef="D">"""
+            "Annual Shareholder Report</ix:nonNumeric>"
+            + "".join(f'<ix:nonFraction name="oef:ExpenseRatioPct" contextRef="C{i}" '
+                      f'unitRef="pure" decimals="4" scale="-2">0.{i}0</ix:nonFraction>'
+                      f'<ix:nonFraction name="us-gaap:AssetsNet" contextRef="N{i}" '
+                      'unitRef="USD" decimals="0">1,000</ix:nonFraction>'
+                      f'<ix:nonFraction name="oef:PctOfNav" contextRef="T{i}" unitRef="pure" '
+                      'decimals="3" scale="-2">97.5</ix:nonFraction>' for i in (1, 2))
+            + "</body></html>")
+    report = parse_tsr(_doc(body.replace("1,000", "1000"), contexts))
+    assert [c.class_id for c in report.classes] == ["C000111111", "C000222222"]
+    for c in report.classes:
+        assert c.report_type == "annual"
+        assert [(h.category, h.member, h.label, h.measure, h.value) for h in c.holdings] == [
+            ("investment_type", "CommonStockMember", "Common Stock", "pct_of_nav",
+             Decimal("0.975"))]
+        assert c.statistic("net_assets") == Decimal(1000)
+    assert report.skipped == ()
+    from etf_assets.ncsr.tsr import FUND_LEVEL_STATISTICS
+
+    assert "net_assets" in FUND_LEVEL_STATISTICS and "expense_ratio" not in FUND_LEVEL_STATISTICS
+
+
+def test_fund_level_statistics_are_flagged_in_the_rows():
+    """The rows of the two-class report above: net assets appears once per class
+    (as tagged) with fund_level true; the expense ratio is no statistic."""
+    from datetime import date as _date
+
+    from etf_assets.ncsr.parse import NcsrDocument
+    from etf_assets.ncsr.rows import RegisteredClass, ncsr_rows
+    from etf_assets.warehouse.tables import ncsr_statistic
+
+    c1, c2 = ("oef:ClassAxis", "fil:C000111111Member"), ("oef:ClassAxis", "fil:C000222222Member")
+    contexts = "\n".join([_ctx("N1", None, "2025-06-30", c1), _ctx("N2", None, "2025-06-30", c2)])
+    body = "".join(f'<ix:nonFraction name="us-gaap:AssetsNet" contextRef="N{i}" unitRef="USD" '
+                   'decimals="0">1000</ix:nonFraction><ix:nonFraction name="oef:ExpenseRatioPct" '
+                   f'contextRef="N{i}" unitRef="pure" decimals="4" scale="-2">0.20'
+                   "</ix:nonFraction>" for i in (1, 2)) + "</body></html>"
+    report = parse_tsr(_doc(body, contexts))
+    registry = [RegisteredClass(f"C000{n}", "S000000009", "F", None, None, True)
+                for n in ("111111", "222222")]
+    rows = [r for t, r in ncsr_rows(NcsrDocument(report, None, (), None), accession="a",
+                                    filing_date=_date(2025, 8, 1), cik="0000999001",
+                                    registry=registry) if t is ncsr_statistic]
+    assert [(r["class_id"], r["statistic"], r["value"], r["fund_level"]) for r in rows] == [
+        ("C000111111", "net_assets", Decimal(1000), True),
+        ("C000222222", "net_assets", Decimal(1000), True)]

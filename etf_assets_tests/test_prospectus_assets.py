@@ -3,6 +3,7 @@ through run-all and Dagster, and the real Delaware 485BPOS through the loader.""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -128,13 +129,19 @@ def test_real_delaware_485bpos_loads_only_etf_classes(tmp_path):
         ).scalar_one() == 0  # class A (DDVAX) is not an ETF here
 
 
-def test_parse_command_detects_a_485bpos_and_refuses_an_untagged_one(capsys):
+def test_parse_command_detects_a_485bpos_and_reads_an_untagged_one(capsys):
     """`etf-pipeline parse` on the Delaware 485BPOS names its five classes (DDVIX total
-    0.0069); on iShares' untagged 485APOS 0001193125-24-100942 it says why (exit 1)."""
+    0.0069); iShares' untagged 485APOS 0001193125-24-100942 (a new series whose fee
+    table still has blanks, "___%") is read from its HTML table: 12b-1 "None" and other
+    expenses 0.00% read, management fee and total skipped as not numbers (issue 25;
+    before, the bare document was sniffed as an N-CSR for mentioning its highlights)."""
     assert main(["parse", str(fixture_path(DELAWARE))]) == 0
     out = capsys.readouterr().out
     assert "485BPOS" in out and "ticker DDVIX, total 0.0069" in out
     assert out.count("fee_table") == 5
     untagged = "prospectus/0001100663_0001193125-24-100942_485APOS_d782786d485apos.htm"
-    assert main(["parse", str(fixture_path(untagged))]) == 1
-    assert "not an inline XBRL" in capsys.readouterr().err
+    assert main(["parse", str(fixture_path(untagged)), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["read_from"] == "html" and out["form"].startswith("prospectus (sniffed")
+    assert (out["facts"], out["mapped"], out["skipped"]) == (
+        4, 2, {"not a number: '___%'": 2})

@@ -392,7 +392,8 @@ def test_ambiguous_class_context_with_a_filer_performance_member_is_skipped():
 
 def test_any_rr_year_and_the_oef_class_axis():
     """Concepts match by local name in rr/2012 and oef/2024 alike; oef's ClassAxis is a
-    class axis; oef's period-based return concepts are listed as not mapped yet."""
+    class axis; an oef period-based return in an instant context has no period: skipped
+    with that reason."""
     ctx = ('<xbrli:context id="k"><xbrli:entity><xbrli:identifier scheme="x">1'
            '</xbrli:identifier><xbrli:segment>'
            '<xbrldi:explicitMember dimension="dei:LegalEntityAxis">f:S000000007Member'
@@ -407,7 +408,67 @@ def test_any_rr_year_and_the_oef_class_axis():
     (t,) = p.fee_tables
     assert (t.series_id, t.class_id) == ("S000000007", "C000000070")
     assert (t.management_fee, t.other_expenses) == (D("0.0020"), D("0.0030"))
-    assert [s.reason for s in p.skipped] == ["oef period-based performance concept not mapped"]
+    assert [s.reason for s in p.skipped] == ["oef return without a duration context"]
+
+
+def _ctx(cid: str, start: str, end: str, *members: tuple[str, str]) -> str:
+    dims = "".join(f'<xbrldi:explicitMember dimension="{a}">{m}</xbrldi:explicitMember>'
+                   for a, m in members)
+    return (f'<xbrli:context id="{cid}"><xbrli:entity><xbrli:identifier scheme="x">1'
+            f"</xbrli:identifier><xbrli:segment>{dims}</xbrli:segment></xbrli:entity>"
+            f"<xbrli:period><xbrli:startDate>{start}</xbrli:startDate><xbrli:endDate>{end}"
+            "</xbrli:endDate></xbrli:period></xbrli:context>")
+
+
+def test_oef_integrated_returns_take_their_periods_from_the_context():
+    """A CONSTRUCTED 2024+ oef-integrated prospectus (no real one was found, issue 25):
+    AvgAnnlRtrPct over 1, 5 and 10 years and since oef:PerfInceptionDate, after taxes by
+    rr's measure member, the index on oef:BroadBasedIndexAxis, AnnlRtrPct per calendar
+    year; periods_ended is each context's end date, never inferred."""
+    s_, c_ = ("dei:LegalEntityAxis", "f:S000000007Member"), ("oef:ClassAxis",
+                                                             "f:C000000070Member")
+    after = ("rr:PerformanceMeasureAxis", "rr:AfterTaxesOnDistributionsMember")
+    index = ("oef:BroadBasedIndexAxis", "f:SP500Member")
+    ctx = (_ctx("y1", "2024-01-01", "2024-12-31", s_, c_)
+           + _ctx("y5", "2020-01-01", "2024-12-31", s_, c_)
+           + _ctx("y10", "2015-01-01", "2024-12-31", s_, c_)
+           + _ctx("inc", "2016-05-02", "2024-12-31", s_, c_)
+           + _ctx("y1a", "2024-01-01", "2024-12-31", s_, c_, after)
+           + _ctx("i1", "2024-01-01", "2024-12-31", s_, index)
+           + _ctx("y23", "2023-01-01", "2023-12-31", s_, c_)
+           + '<xbrli:context id="ci"><xbrli:entity><xbrli:identifier scheme="x">1'
+           '</xbrli:identifier><xbrli:segment><xbrldi:explicitMember dimension="dei:'
+           'LegalEntityAxis">f:S000000007Member</xbrldi:explicitMember><xbrldi:'
+           'explicitMember dimension="oef:ClassAxis">f:C000000070Member</xbrldi:'
+           'explicitMember></xbrli:segment></xbrli:entity><xbrli:period><xbrli:instant>'
+           '2024-12-31</xbrli:instant></xbrli:period></xbrli:context>')
+    r = "oef:AvgAnnlRtrPct"
+    body = (_nf("21.46", name=r, contextRef="y1", scale="-2")
+            + _nf("12.11", name=r, contextRef="y5", scale="-2")
+            + _nf("9.94", name=r, contextRef="y10", scale="-2")
+            + _nf("10.80", name=r, contextRef="inc", scale="-2")
+            + _nf("20.01", name=r, contextRef="y1a", scale="-2")
+            + _nf("25.02", name=r, contextRef="i1", scale="-2")
+            + _nf("26.19", name="oef:AnnlRtrPct", contextRef="y23", scale="-2")
+            + '<ix:nonNumeric name="oef:PerfInceptionDate" contextRef="ci">2016-05-02'
+            "</ix:nonNumeric>")
+    p = parse_485bpos(_doc(body, ctx))
+    got = {(a.subject, a.measure, a.horizon): (a.value, a.periods_ended, a.inception_date,
+                                               a.class_id, a.index_member)
+           for a in p.average_returns}
+    end = date(2024, 12, 31)
+    assert got == {
+        ("fund", "before_taxes", "1y"): (D("0.2146"), end, None, "C000000070", None),
+        ("fund", "before_taxes", "5y"): (D("0.1211"), end, None, "C000000070", None),
+        ("fund", "before_taxes", "10y"): (D("0.0994"), end, None, "C000000070", None),
+        ("fund", "before_taxes", "since_inception"): (D("0.1080"), end, date(2016, 5, 2),
+                                                      "C000000070", None),
+        ("fund", "after_taxes_on_distributions", "1y"): (D("0.2001"), end, None,
+                                                         "C000000070", None),
+        ("index", None, "1y"): (D("0.2502"), end, None, None, "SP500Member")}
+    assert [(b.kind, b.year, b.value) for b in p.bar_chart] == [
+        ("calendar_year", 2023, D("0.2619"))]
+    assert p.skipped == () and p.mapped == 8
 
 
 def test_inconsistent_duplicates_are_skipped_consistent_ones_counted():

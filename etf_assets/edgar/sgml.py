@@ -125,3 +125,62 @@ def _as_datetime(v) -> datetime | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=ZoneInfo("America/New_York"))
     return dt.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------- documents
+
+_DOCUMENT = re.compile(rb"<DOCUMENT>(.*?)</DOCUMENT>", re.S)
+_DOC_TAG = re.compile(rb"<(TYPE|FILENAME|SEQUENCE)>([^<\r\n]*)")
+_TEXT = re.compile(rb"<TEXT>\r?\n?(.*?)</TEXT>", re.S)
+_SUBMISSION_TYPE = re.compile(rb"CONFORMED SUBMISSION TYPE:\s*([^\r\n]+)|<TYPE>([^<\r\n]+)")
+_XML_WRAP = re.compile(rb"^\s*<XML>\s*(.*?)\s*</XML>\s*$", re.S)
+
+
+def is_submission(head: bytes) -> bool:
+    """The head of a file is an EDGAR full submission (.txt) or its header."""
+    return (b"<SEC-DOCUMENT>" in head or b"<SEC-HEADER>" in head
+            or b"<IMS-DOCUMENT>" in head or b"CONFORMED SUBMISSION TYPE:" in head)
+
+
+@dataclass(frozen=True, slots=True)
+class SgmlDocument:
+    type: str  # the document's <TYPE>: the form for the primary document, "EX-99..." else
+    filename: str | None
+    sequence: int | None
+    content: bytes  # what <TEXT> holds, an <XML> wrapper removed
+
+
+def submission_form(data: bytes) -> str | None:
+    """The form EDGAR filed the submission as: the header's CONFORMED SUBMISSION TYPE,
+    else the first document's <TYPE>. Cheap (no header parse)."""
+    m = _SUBMISSION_TYPE.search(data[:200_000])
+    if not m:
+        return None
+    return (m.group(1) or m.group(2)).decode("ascii", "replace").strip() or None
+
+
+def split_documents(data: bytes) -> list[SgmlDocument]:
+    """Every <DOCUMENT> of a full submission, in order (pure; no header parse)."""
+    out = []
+    for block in _DOCUMENT.findall(data):
+        tags = {k.decode(): v.decode("utf-8", "replace").strip()
+                for k, v in _DOC_TAG.findall(block[:2000])}
+        text = _TEXT.search(block)
+        content = text.group(1) if text else b""
+        xml = _XML_WRAP.match(content)
+        seq = tags.get("SEQUENCE", "")
+        out.append(SgmlDocument(tags.get("TYPE", ""), tags.get("FILENAME") or None,
+                                int(seq) if seq.isdigit() else None,
+                                xml.group(1) if xml else content))
+    return out
+
+
+def primary_document(data: bytes) -> tuple[str | None, SgmlDocument | None]:
+    """(the filed form, its primary document): the first document whose <TYPE> is the
+    submission's form (EDGAR puts it first), else the first document."""
+    form = submission_form(data)
+    docs = split_documents(data)
+    for d in docs:
+        if form and d.type == form:
+            return form, d
+    return form, docs[0] if docs else None

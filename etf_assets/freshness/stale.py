@@ -50,7 +50,8 @@ GROUPS: dict[str, Group] = {
                     AssetKey("monthly_returns")), AssetKey("holdings")),
     "flows": Group(frozenset({"24F-2NT", "24F-2NT/A"}), (AssetKey("annual_flows"),),
                    AssetKey("annual_flows")),
-    "prospectus": Group(frozenset({"485BPOS"}), (AssetKey("fees"),), AssetKey("fees")),
+    "prospectus": Group(frozenset({"485BPOS", "497K", "497"}), (AssetKey("fees"),),
+                        AssetKey("fees")),
     "ncsr": Group(frozenset({"N-CSR", "N-CSR/A", "N-CSRS", "N-CSRS/A"}),
                   (AssetKey("performance"), AssetKey("per_share")), AssetKey("performance")),
     # Last: it reads what the N-CEN and N-PORT loads of the same run recorded. Its

@@ -70,7 +70,8 @@ from lxml import etree
 from etf_assets.warehouse.tables import amount_problem
 
 __all__ = [
-    "OPERATING_ITEMS", "DISTRIBUTION_ITEMS", "RATIO_ITEMS", "ITEMS", "LABEL_RULES",
+    "OPERATING_ITEMS", "DISTRIBUTION_ITEMS", "RATIO_ITEMS", "CAPITAL_ITEMS", "ITEMS",
+    "LABEL_RULES",
     "HighlightsError", "HighlightsColumn", "UnmappedRow", "HighlightsTable",
     "parse_financial_highlights", "arithmetic_problem", "parse_cell",
 ]
@@ -84,7 +85,11 @@ DISTRIBUTION_ITEMS = ("dist_net_investment_income", "dist_capital_gains",
 RATIO_ITEMS = ("total_return_pct", "market_total_return_pct", "net_assets_end",
                "expense_ratio_gross_pct", "expense_ratio_net_pct",
                "net_investment_income_ratio_pct", "portfolio_turnover_pct")
-ITEMS = OPERATING_ITEMS + DISTRIBUTION_ITEMS + RATIO_ITEMS
+# Per-share capital items outside operations and distributions: a unit investment
+# trust's "Net equalization credits and charges" (SPDR trusts), a sponsor's or
+# trustee's contribution. NAV end = begin + operations + these - distributions.
+CAPITAL_ITEMS = ("net_equalization", "other_capital")
+ITEMS = OPERATING_ITEMS + DISTRIBUTION_ITEMS + RATIO_ITEMS + CAPITAL_ITEMS
 _PCT_ITEMS = frozenset(i for i in ITEMS if i.endswith("_pct"))
 
 
@@ -383,6 +388,15 @@ LABEL_RULES: tuple[_Rule, ...] = (
     _r("expense_ratio_gross_pct", "ratios", _GROSS_WORDS),
     _r("net_assets_end", "ratios", r"^net assets\b"),
 )
+
+# Capital rules first: "Net equalization credits and charges" must not reach a
+# distributions or operations rule.
+LABEL_RULES = (
+    _r("net_equalization", "any", r"^(?:net )?equali[sz]ation\b"),
+    _r("other_capital", "any", r"^(?:capital )?contributions? (?:by|from) (?:the )?(?:trustee|"
+                               r"sponsor|adviser|advisor|affiliates?)\b|^payments? by "
+                               r"affiliates?\b"),
+) + LABEL_RULES
 
 _SECTION_HEADERS = (
     ("ratios", re.compile(r"\bratios?\b|\bsupplemental\b|\baverage net assets\b")),
@@ -870,7 +884,9 @@ def arithmetic_problem(column: HighlightsColumn) -> str | None:
     * ``net_investment_income + net_realized_unrealized_gain = total_from_operations``
     * ``dist_net_investment_income + dist_capital_gains + dist_return_of_capital
       = total_distributions`` (when both sides are printed)
-    * ``nav_begin + total_from_operations - total_distributions = nav_end``; a table
+    * ``nav_begin + total_from_operations + capital items - total_distributions =
+      nav_end`` (capital items: :data:`CAPITAL_ITEMS`, a UIT's net equalization; left
+      out when the printed total from operations already includes them); a table
       without a total-distributions row uses the sum of its distribution rows (none:
       zero paid); without a total-from-operations row, income + gain.
 
@@ -912,6 +928,14 @@ def arithmetic_problem(column: HighlightsColumn) -> str | None:
     paid_terms = [total] if total is not None else parts
     paid = sum(paid_terms, Decimal(0))
 
+    capital = [v[i] for i in CAPITAL_ITEMS if v.get(i) is not None]
+    if capital and ops_terms and ops is not None and have("net_investment_income",
+                                                          "net_realized_unrealized_gain"):
+        parts = [v["net_investment_income"], v["net_realized_unrealized_gain"]]
+        inside, tol = gap([*parts, *capital], ops)
+        outside, _ = gap(parts, ops)
+        if inside <= tol and inside < outside:  # the printed total already includes them
+            capital = []
     missing = [name for name, x in (("nav_begin", v.get("nav_begin")),
                                     ("nav_end", v.get("nav_end")),
                                     ("total_from_operations", ops)) if x is None]
@@ -920,9 +944,11 @@ def arithmetic_problem(column: HighlightsColumn) -> str | None:
     else:
         begin, end = v["nav_begin"], v["nav_end"]
         assert begin is not None and end is not None and ops is not None
-        diff, tol = gap([begin, *ops_terms, *(-x for x in paid_terms)], end)
+        diff, tol = gap([begin, *ops_terms, *capital, *(-x for x in paid_terms)], end)
         if diff > tol:
-            problems.append(f"NAV {begin} + operations {ops} - distributions {paid} = "
-                            f"{begin + ops - paid}, not ending NAV {end} (off by {diff}, "
-                            f"rounding allows {tol})")
+            other = sum(capital, Decimal(0))
+            problems.append(f"NAV {begin} + operations {ops}"
+                            f"{f' + capital items {other}' if capital else ''} - "
+                            f"distributions {paid} = {begin + ops + other - paid}, not ending "
+                            f"NAV {end} (off by {diff}, rounding allows {tol})")
     return "; ".join(problems) or None

@@ -27,6 +27,7 @@ from datetime import date
 from sqlalchemy import Table
 
 from etf_assets.ncsr.highlights import (
+    CAPITAL_ITEMS,
     DISTRIBUTION_ITEMS,
     OPERATING_ITEMS,
     RATIO_ITEMS,
@@ -34,7 +35,7 @@ from etf_assets.ncsr.highlights import (
     arithmetic_problem,
 )
 from etf_assets.ncsr.parse import NcsrDocument
-from etf_assets.ncsr.tsr import TsrClass
+from etf_assets.ncsr.tsr import FUND_LEVEL_STATISTICS, TsrClass
 from etf_assets.warehouse.tables import (
     ncsr_expense,
     ncsr_holding,
@@ -240,7 +241,8 @@ def _class_rows(c: TsrClass, scope: dict, how: str | None) -> Iterator[tuple[Tab
     for s in c.statistics:
         yield ncsr_statistic, {**scope, "statistic": s.name, "value": s.value,
                                "unit": s.unit, "as_of": s.as_of,
-                               "period_start": s.period_start}
+                               "period_start": s.period_start,
+                               "fund_level": s.name in FUND_LEVEL_STATISTICS}
     for h in c.holdings:
         yield ncsr_holding, {**scope, "category": h.category, "member": h.member,
                              "measure": h.measure, "label": h.label, "value": h.value,
@@ -270,7 +272,7 @@ def _highlights_rows(t: HighlightsTable, accession: str, filing_date: date, cik:
             "is_partial": col.is_partial, "is_semiannual": col.is_semiannual,
             "unaudited": col.unaudited, "column_label": col.label, "caption": t.caption,
             "title": t.title, "attributed_by": how,
-            **{item: v.get(item) for item in OPERATING_ITEMS},
+            **{item: v.get(item) for item in OPERATING_ITEMS + CAPITAL_ITEMS},
             "arithmetic_problem": arithmetic_problem(col), "unmapped": unmapped or None}
         yield per_share_distribution, {**keys, **{i: v.get(i) for i in DISTRIBUTION_ITEMS}}
         yield per_share_ratio, {

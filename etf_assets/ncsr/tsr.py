@@ -95,6 +95,10 @@ STATISTICS = {"AssetsNet": "net_assets", "HoldingsCount": "holdings_count",
               "AdvisoryFeesPaidAmt": "advisory_fees_paid",
               "EtfPremiumNumDays": "etf_premium_days",
               "EtfDiscountNumDays": "etf_discount_days"}
+#: Key Fund Statistics that are the FUND's (SEC Form N-1A Item 27A(f)), whatever class
+#: context the filer tags them in: summing them over classes would multiply them.
+FUND_LEVEL_STATISTICS = frozenset(("net_assets", "holdings_count", "portfolio_turnover",
+                                   "advisory_fees_paid"))
 _EXPENSES = {"ExpenseRatioPct": "expense_ratio", "ExpensesPaidAmt": "expenses_paid",
              "ExpensesExclExtraordinaryExpensesPct": "expenses_excl_extraordinary"}
 _CLASS_TEXT = {"FundName": "fund_name", "ClassName": "class_name",
@@ -292,6 +296,28 @@ def _scope(ctx: Context) -> _Scope:
                   index, load.local if load else None, holding, other)
 
 
+def axis_category(local: str) -> str:
+    """"InvestmentTypeAxis" -> "investment_type": a holdings axis named generically."""
+    base = local[:-4] if local.endswith("Axis") else local
+    return _CAMEL.sub("_", base).lower()
+
+
+def _generic_holding(ctx: Context, scope: _Scope) -> _Scope:
+    """A holdings measure (PctOfNav ...) on one axis oef does not list
+    (``us-gaap:InvestmentTypeAxis``, a filer's own breakdown): the axis names the
+    category, its member the row, as for oef's own category axes."""
+    if len(scope.other_axes) != 1:
+        return scope
+    axis = next(a for a in ctx.axes if a.local not in _SCOPE_AXES)
+    member = next((m.local for a, m in ctx.explicit if a == axis), None)
+    if member is None:
+        member = next((t.strip() for a, t in ctx.typed if a == axis), None)
+    if not member:
+        return scope
+    return _Scope(scope.series_key, scope.class_key, scope.index, scope.sales_load,
+                  (axis_category(axis.local), member), ())
+
+
 @dataclass(slots=True)
 class _Acc(FactSlots):
     cover: dict[str, Fact] = field(default_factory=dict)
@@ -312,6 +338,8 @@ def _map_fact(acc: _Acc, fact: Fact) -> None:
         return
     ctx = acc.doc.contexts[fact.context_ref or ""]
     scope = _scope(ctx)
+    if scope.other_axes and scope.holding is None and local in HOLDING_MEASURES:
+        scope = _generic_holding(ctx, scope)
     if scope.other_axes:
         acc.skip(fact, f"unrecognized axis {', '.join(scope.other_axes)}")
         return
@@ -427,6 +455,44 @@ def _build_class(acc: _Acc, key: ScopeKey) -> TsrClass:
         holdings=holdings)
 
 
+#: Registrant-level cover texts that hold for every class of the report.
+_REPORT_WIDE = ("report_type",)
+
+
+def _registrant_level(acc: _Acc) -> dict[str, str]:
+    """In a report with class members, facts tagged with neither class nor series
+    (``oef:ShareholderReportAnnualOrSemiAnnual`` at registrant level) are not a class:
+    report-wide texts become every class's default, other figures are skipped with the
+    reason, index-only returns stay (rows.py keeps them per series)."""
+    everything = (set(acc.text) | set(acc.expenses) | set(acc.returns) | set(acc.statistics)
+                  | set(acc.graph) | set(acc.holdings))
+    none: ScopeKey = (None, None)
+    if none not in everything or not any(k[1] for k in everything):
+        return {}
+    defaults: dict[str, str] = {}
+    for name, f in acc.text.pop(none, {}).items():
+        value = _stripped(f)
+        if name in _REPORT_WIDE and value is not None:
+            defaults[name] = value
+        else:
+            acc.skip(f, "registrant-level text in a report with class members")
+    for slots, what in ((acc.expenses, "expense figure"), (acc.statistics, "statistic"),
+                        (acc.holdings, "holdings share")):
+        for f in slots.pop(none, {}).values():
+            acc.skip(f, f"registrant-level {what} in a report with class members: no class")
+    return defaults
+
+
+def _with_defaults(c: TsrClass, defaults: dict[str, str]) -> TsrClass:
+    report_type = defaults.get("report_type")
+    if c.report_type is not None or report_type is None:
+        return c
+    from dataclasses import replace
+
+    return replace(c, report_type="semiannual" if report_type.lower().startswith("semi")
+                   else "annual")
+
+
 def _stripped(fact: Fact | None) -> str | None:
     value = text(fact)
     return value.strip() or None if value is not None else None
@@ -446,9 +512,10 @@ def parse_tsr(data: bytes) -> ShareholderReport:
     acc = _Acc(doc)
     for fact in doc.facts:
         _map_fact(acc, fact)
+    registrant_text = _registrant_level(acc)
     keys = (set(acc.text) | set(acc.expenses) | set(acc.returns) | set(acc.statistics)
             | set(acc.graph) | set(acc.holdings) | {k for k, _ in acc.index_names})
-    classes = tuple(_build_class(acc, k) for k in sorted(
+    classes = tuple(_with_defaults(_build_class(acc, k), registrant_text) for k in sorted(
         keys, key=lambda k: (id_in(CLASS_ID, k[1]) or k[1] or "", k[0] or "")))
     used_names = {(c.class_key, r.index_member) for c in classes for r in c.returns}
     used_names |= {(c.class_key, g.index_member) for c in classes for g in c.line_graph}

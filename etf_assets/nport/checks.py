@@ -39,8 +39,8 @@ NPORT_CHECKS = [
                 "Per filing: holding rows written == positions in the document (skipped "
                 "positions make it fail, with their reasons)."),
     trust_check("keys_unique_and_series_are_etfs", HOLDINGS,
-                "No duplicate (accession, series, position); every row's series has an "
-                "ETF class in `etf`."),
+                "No duplicate (accession, series, position); every row's series (a UIT's "
+                "CIK key) has an ETF class in `etf`."),
     trust_check("value_reconciles_with_net_assets", HOLDINGS,
                 f"Per filing: sum(value_usd) within {VALUE_TOLERANCE:%} of net assets and "
                 f"sum(pct_val) within {PCT_TOLERANCE} points of 100."),
@@ -132,8 +132,10 @@ def find_problems(engine: Engine, ciks: list[str] | None) -> dict[str, TrustFind
         not_etf = conn.execute(
             select(holding.c.cik, holding.c.series_key, func.count())
             .where(_in(holding.c.cik, ciks))
+            # series_key, not series_id: a UIT's holdings have no series id, their key is
+            # its CIK key, which is also its pseudo series in `etf` (universe/listed.py)
             .where(~select(etf.c.class_id).where(and_(
-                etf.c.series_id == holding.c.series_id, etf.c.is_etf.is_(True))).exists())
+                etf.c.series_id == holding.c.series_key, etf.c.is_etf.is_(True))).exists())
             .group_by(holding.c.cik, holding.c.series_key)
         ).all()
     cik_of = {}

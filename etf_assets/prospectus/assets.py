@@ -28,7 +28,10 @@ from etf_assets.prospectus.load import load_prospectus
 from etf_assets.prospectus.parse import ProspectusError
 from etf_assets.universe.assets import ETF_CLASSIFICATION
 
-FORMS = ("485BPOS",)
+# 485BPOS (tagged, or a UIT's untagged one), 497K summary prospectuses and 497
+# supplements (untagged HTML tables): every document is its own accession, all kept as
+# history; the newest that states a fee table is the current one (README, Prospectus).
+FORMS = ("485BPOS", "497K", "497")
 # Default depth: every 485BPOS of the last ~13 months (a trust's annual update can be
 # spread over several filings covering different series).
 LATEST_WINDOW_DAYS = 400
@@ -38,12 +41,14 @@ LATEST_WINDOW_DAYS = 400
 class TrustProspectusResult(FilingsResult):
     rows: dict[str, int] = field(default_factory=dict)
     left_out: dict[str, int] = field(default_factory=dict)
+    tags_vs_tables: dict[str, int] = field(default_factory=dict)
 
     def metadata(self) -> dict:
         return {**self.base_metadata("prospectus_data_version"),
                 "rows_written": self.rows.get("prospectus_fee", 0),
                 "rows_by_table": MetadataValue.json(self.rows),
-                "not_etf_left_out": MetadataValue.json(self.left_out)}
+                "not_etf_left_out": MetadataValue.json(self.left_out),
+                "tags_vs_tables": MetadataValue.json(self.tags_vs_tables)}
 
 
 def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions,
@@ -53,12 +58,17 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
     for _, written, kept in load_recent_filings(
             cik, client, engine, FORMS, options, result, window_days=LATEST_WINDOW_DAYS,
             load_one=load_prospectus, unreadable=ProspectusError,
-            skip_reason="no risk/return inline XBRL", log=log):
+            skip_reason="no fee or returns table (tagged or HTML)", log=log):
         add_counts(result.rows, written)
         add_counts(result.left_out, {
             "fee_tables": kept.non_etf_fee_tables, "series": kept.non_etf_series,
             "returns": kept.non_etf_returns,
             "fee_tables_without_class_or_series": kept.unkeyed_fee_tables})
+        if kept.comparison is not None:
+            add_counts(result.tags_vs_tables, {
+                "compared": kept.comparison.compared,
+                "differences": len(kept.comparison.differences),
+                "tables_unreadable": int(kept.comparison.html_problem is not None)})
     return TrustLoad(format_data_version(result.latest_seen),
                      {FEES: result.metadata()}, failed=result.failed)
 

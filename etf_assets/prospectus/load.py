@@ -8,21 +8,28 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection
 
-from etf_assets.prospectus.parse import parse_485bpos
+from sqlalchemy import select
+
+from etf_assets.prospectus.read import ClassRef, read_prospectus
 from etf_assets.prospectus.rows import Kept, prospectus_rows
 from etf_assets.warehouse.load import replace_filing
-from etf_assets.warehouse.tables import PROSPECTUS_TABLES
+from etf_assets.warehouse.tables import PROSPECTUS_TABLES, etf
 from etf_assets.warehouse.universe import etf_class_ids, etf_series_ids
 
 
 def load_prospectus(conn: Connection, data: bytes, *, accession: str, filing_date: date,
                     cik: str, url: str, form: str, report_date: date | None = None,
                     acceptance_datetime: datetime | None = None) -> tuple[dict[str, int], Kept]:
-    """Parse and replace one prospectus; ProspectusError (nothing written) if it has no
-    risk/return inline XBRL. Returns rows per table and what was left out."""
+    """Parse and replace one prospectus (tagged: its risk/return inline XBRL; untagged:
+    its HTML tables, columns matched to the trust's classes in `etf`); ProspectusError
+    (nothing written) if neither reader finds anything. Returns rows per table and what
+    was left out (and the tags-vs-tables comparison of a tagged one)."""
     cik10 = str(cik).strip().zfill(10)
-    p = parse_485bpos(data)
-    kept = Kept()
+    classes = [ClassRef(r.class_id, r.series_id, r.class_name, r.ticker)
+               for r in conn.execute(select(etf.c.class_id, etf.c.series_id, etf.c.class_name,
+                                            etf.c.ticker).where(etf.c.cik == cik10))]
+    p, comparison = read_prospectus(data, form=form, classes=classes)
+    kept = Kept(comparison=comparison)
     written = replace_filing(
         conn, accession=accession, tables=PROSPECTUS_TABLES,
         rows=prospectus_rows(p, accession=accession, filing_date=filing_date, cik=cik10,

@@ -38,9 +38,11 @@ headings, unreadable values, unknown concepts or axes, inconsistent duplicates) 
 ``skipped`` with its reason. Consistent duplicates (iXBRL repeats a fact in
 ``ix:hidden`` and on the page) are counted in ``duplicates``.
 
-Not mapped yet (listed in ``skipped``): the oef taxonomy's period-based performance
-concepts (``AnnlRtrPct``, ``AvgAnnlRtrPct``); the project has no real 2024+ oef
-485BPOS to settle how their periods and index axes are used.
+The oef-integrated taxonomy's period-based performance concepts (2024+:
+``AvgAnnlRtrPct``, ``AnnlRtrPct``, ``PerfInceptionDate``) are read the way the
+shareholder-report slice reads them: the period from the fact's context dates, an
+index by ``oef:BroadBasedIndexAxis`` / ``AdditionalIndexAxis`` (:func:`_map_oef_return`).
+No real 2024+ ETF 485BPOS was at hand; the mapping is tested on a constructed document.
 """
 
 from __future__ import annotations
@@ -142,7 +144,9 @@ _MEASURES: dict[str, Measure] = {
 _SERIES_TEXT = {"ObjectivePrimaryTextBlock": "objective",
                 "ObjectiveSecondaryTextBlock": "objective_secondary",
                 "StrategyNarrativeTextBlock": "strategy"}
-_OEF_UNMAPPED = frozenset(("AnnlRtrPct", "AvgAnnlRtrPct", "PerfInceptionDate"))
+_OEF_RETURNS = frozenset(("AnnlRtrPct", "AvgAnnlRtrPct"))
+#: oef's index axes, as the shareholder-report slice reads them (ncsr/tsr.py).
+OEF_INDEX_AXES = ("BroadBasedIndexAxis", "AdditionalIndexAxis")
 
 
 
@@ -251,6 +255,9 @@ class AverageAnnualReturn:
     value: Decimal  # pure ratio as tagged
     inception_date: date | None  # rr:AverageAnnualReturnInceptionDate in the same context
     periods_ended: date | None
+    # untagged HTML only: the class as the table names it when the submission does not
+    # list it (no class id is guessed)
+    class_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +295,7 @@ class Prospectus:
     duplicates: int  # consistent repeats of a fact (not data, not loss)
     fact_count: int  # = mapped + duplicates + facts in skipped
     mapped: int  # facts whose value is in a record above
+    read_from: str = "ixbrl"  # ixbrl (risk/return tags) | html (untagged tables, untagged.py)
 
     def fee_table(self, *, ticker: str | None = None, class_id: str | None = None
                   ) -> FeeTable | None:
@@ -347,6 +355,9 @@ class _Acc(FactSlots):
         default_factory=dict)
     inception: dict[tuple[str | None, str | None, str | None], Fact] = field(
         default_factory=dict)
+    # oef-integrated (2024+) AvgAnnlRtrPct: (series, class, measure member, index member,
+    # start, end) -> fact; the period is named when the inception dates are all read
+    oef_averages: dict[tuple[Any, ...], Fact] = field(default_factory=dict)
 
 
 def _map_fact(acc: _Acc, fact: Fact) -> None:
@@ -374,8 +385,8 @@ def _map_fact(acc: _Acc, fact: Fact) -> None:
     if not fact.numeric:
         _map_text(acc, fact, scope)
         return
-    if local in _OEF_UNMAPPED:
-        acc.skip(fact, "oef period-based performance concept not mapped")
+    if local in _OEF_RETURNS:
+        _map_oef_return(acc, fact, ctx)
         return
     if scope.other_axes:
         acc.skip(fact, f"unrecognized axis {', '.join(scope.other_axes)}")
@@ -414,7 +425,8 @@ def _map_text(acc: _Acc, fact: Fact, scope: _Scope) -> None:
     local = fact.concept.local
     key = (scope.series_key, scope.class_key)
     if scope.other_axes or scope.measure_member is not None:
-        if local == "AverageAnnualReturnInceptionDate" and not scope.other_axes:
+        if local in ("AverageAnnualReturnInceptionDate", "PerfInceptionDate") \
+                and not scope.other_axes:
             acc.put(acc.inception, (*key, scope.measure_member.local
                                     if scope.measure_member else None), fact)
         else:
@@ -426,7 +438,7 @@ def _map_text(acc: _Acc, fact: Fact, scope: _Scope) -> None:
         acc.put(acc.series_text.setdefault(scope.series_key, {}), _SERIES_TEXT[local], fact)
     elif local in _BAR_CHART_DATES:
         acc.put(acc.bar_dates, (*key, _BAR_CHART_DATES[local]), fact)
-    elif local == "AverageAnnualReturnInceptionDate":
+    elif local in ("AverageAnnualReturnInceptionDate", "PerfInceptionDate"):
         acc.put(acc.inception, (*key, None), fact)
     else:
         acc.skip(fact, "text not extracted")
@@ -452,6 +464,84 @@ def _map_average(acc: _Acc, fact: Fact, scope: _Scope, horizon: str) -> None:
             index = member.local
     acc.put(acc.averages, (scope.series_key, scope.class_key,
                            member.local if member is not None else None, index, horizon), fact)
+
+
+def _map_oef_return(acc: _Acc, fact: Fact, ctx: Context) -> None:
+    """oef-integrated returns, read as the shareholder-report slice reads the same
+    concepts: the period is the fact's own context (``AvgAnnlRtrPct`` over start..end,
+    named 1y / 5y / 10y / since_inception from its dates; ``AnnlRtrPct`` a calendar
+    year ending on the context end), an index by its ``oef:BroadBasedIndexAxis`` /
+    ``AdditionalIndexAxis`` member (or, as in rr, a filer performance member without a
+    class), after-tax measures by rr's performance members."""
+    scope = _scope(ctx)
+    index_member = ctx.member(*OEF_INDEX_AXES)
+    other = [a for a in scope.other_axes if a.split("}")[-1].split(":")[-1]
+             not in OEF_INDEX_AXES]
+    period = ctx.period
+    if other:
+        acc.skip(fact, f"unrecognized axis {', '.join(other)}")
+        return
+    if period.start is None or period.end is None:
+        acc.skip(fact, "oef return without a duration context")
+        return
+    if not acc.number_ok(fact):
+        return
+    member = scope.measure_member
+    measure = member.local if member is not None else None
+    index = index_member.local if index_member is not None else None
+    if member is not None and not RR_NAMESPACE.fullmatch(member.namespace or ""):
+        if scope.class_key is not None or index is not None:
+            acc.skip(fact, f"class context with filer performance member {member.local}: "
+                           "fund or index unclear")
+            return
+        index, measure = member.local, None
+    elif member is not None and member.local not in _MEASURES:
+        acc.skip(fact, f"unknown rr performance member {member.local}")
+        return
+    if fact.concept.local == "AnnlRtrPct":
+        if index is not None or measure is not None:
+            acc.skip(fact, "calendar-year return of an index or after taxes")
+            return
+        acc.put(acc.bar, (scope.series_key, scope.class_key, "calendar_year",
+                          period.end.year), fact)
+        return
+    acc.put(acc.oef_averages, (scope.series_key, scope.class_key, measure, index,
+                               period.start, period.end), fact)
+
+
+def _oef_average_returns(acc: _Acc, ids: "_Ids", used: set) -> list[AverageAnnualReturn]:
+    from etf_assets.ncsr.tsr import return_period
+
+    out = []
+    for (series_key, class_key, measure, index, start, end), f in acc.oef_averages.items():
+        ikey = next((k for k in ((series_key, class_key, measure),
+                                 (series_key, class_key, None)) if k in acc.inception), None)
+        inception = None
+        if ikey is not None:
+            used.add(ikey)
+            inception = _date(acc.inception[ikey])
+        horizon = return_period(start, end, inception)
+        if horizon not in ("1y", "5y", "10y", "since_inception"):
+            acc.skip(f, f"average annual return over {horizon}: not a table period")
+            continue
+        sid = ids.series_id(series_key, class_key)
+        out.append(AverageAnnualReturn(
+            series_id=sid, class_id=None if index else _id(_CLASS_ID, class_key),
+            subject="index" if index else "fund",
+            measure=None if index else _MEASURES.get(measure or "", "before_taxes"),
+            index_member=index, index_name=_index_name(f) if index else None,
+            horizon=horizon, value=_num(f),  # type: ignore[arg-type]
+            inception_date=inception if horizon == "since_inception" else None,
+            periods_ended=end))
+    return out
+
+
+def _date(fact: Fact) -> date | None:
+    """A date fact's value without recording it as skipped (its own reader does)."""
+    try:
+        return date.fromisoformat(str(fact.value).strip())
+    except ValueError:
+        return None
 
 
 class _Ids:
@@ -530,10 +620,10 @@ def _bar_chart(acc: _Acc, ids: _Ids) -> tuple[tuple[BarChartReturn, ...], dict[s
     return tuple(out), last_year
 
 
-def _average_returns(acc: _Acc, ids: _Ids, last_year: dict[str | None, int]
+def _average_returns(acc: _Acc, ids: _Ids, last_year: dict[str | None, int],
+                     inception_used: set[tuple[str | None, str | None, str | None]]
                      ) -> tuple[AverageAnnualReturn, ...]:
     out = []
-    inception_used: set[tuple[str | None, str | None, str | None]] = set()
     for (series_key, class_key, member, index, horizon), f in acc.averages.items():
         sid = ids.series_id(series_key, class_key)
         inception = None
@@ -602,7 +692,9 @@ def parse_485bpos(data: bytes) -> Prospectus:
     classes = ids.classes()
     fee_tables = _fee_tables(acc, ids)
     bar_chart, last_year = _bar_chart(acc, ids)
-    averages = _average_returns(acc, ids, last_year)
+    oef_used: set[tuple[str | None, str | None, str | None]] = set()
+    oef_averages = _oef_average_returns(acc, ids, oef_used)
+    averages = _average_returns(acc, ids, last_year, oef_used) + tuple(oef_averages)
     series = _series(acc, ids, classes)
     dei = acc.dei
     flag = _text(dei.get("AmendmentFlag"))
@@ -642,11 +734,22 @@ def summarize(p: Prospectus) -> dict[str, Any]:
         return str(v) if isinstance(v, (Decimal, date)) else v
 
     return {
-        "document_type": p.document_type, "amendment": p.amendment, "cik": p.cik,
+        "document_type": p.document_type, "read_from": p.read_from,
+        "amendment": p.amendment, "cik": p.cik,
         "prospectus_date": s(p.prospectus_date), "period_end": s(p.period_end),
         "series": len(p.series), "classes": len(p.classes),
+        "portfolio_turnover": {x.series_id: s(x.portfolio_turnover) for x in p.series
+                               if x.portfolio_turnover is not None},
         "fee_tables": [{"class_id": t.class_id, "ticker": t.ticker,
-                        "total": s(t.total_annual_expenses), "net": s(t.net_expenses)}
+                        "total": s(t.total_annual_expenses), "net": s(t.net_expenses),
+                        "shareholder_fees": {f.concept: s(f.value) for f in t.shareholder_fees},
+                        "examples": {f"{e.years}y{'' if e.redemption else '_kept'}": s(e.amount)
+                                     for e in t.expense_examples}}
                        for t in p.fee_tables],
-        "average_returns": len(p.average_returns), "skipped": p.skipped_reasons(),
+        "average_returns": [
+            {"class_id": a.class_id, "class_name": a.class_name, "subject": a.subject,
+             "measure": a.measure, "index": a.index_name or a.index_member,
+             "period": a.horizon, "value": s(a.value), "periods_ended": s(a.periods_ended),
+             "inception_date": s(a.inception_date)} for a in p.average_returns],
+        "facts": p.fact_count, "mapped": p.mapped, "skipped": p.skipped_reasons(),
     }

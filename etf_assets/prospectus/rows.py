@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import Table
 
 from etf_assets.prospectus.parse import Prospectus
+from etf_assets.prospectus.read import Comparison
 from etf_assets.warehouse.tables import (
     performance,
     prospectus_expense_example,
@@ -28,6 +29,7 @@ class Kept:
     non_etf_returns: int = 0
     unkeyed_fee_tables: int = 0  # tagged with neither class nor series id
     etf_classes: set[str] = field(default_factory=set)
+    comparison: Comparison | None = None  # tagged document: its tags vs its tables
 
 
 def prospectus_rows(p: Prospectus, *, accession: str, filing_date: date, cik: str,
@@ -57,6 +59,7 @@ def prospectus_rows(p: Prospectus, *, accession: str, filing_date: date, cik: st
         yield prospectus_fee, {
             **base, "series_id": f.series_id, "class_id": f.class_id, "ticker": f.ticker,
             "filing_date": filing_date, "effective_date": eff(f.series_id),
+            "read_from": p.read_from,
             "management_fee": f.management_fee,
             "distribution_12b1_fee": f.distribution_12b1_fee,
             "distribution_non_12b1_fee": f.distribution_non_12b1_fee,
@@ -81,10 +84,11 @@ def prospectus_rows(p: Prospectus, *, accession: str, filing_date: date, cik: st
             "filing_date": filing_date, "effective_date": eff(s.series_id),
             "objective": s.objective, "objective_secondary": s.objective_secondary,
             "strategy": s.strategy, "portfolio_turnover": s.portfolio_turnover,
+            "read_from": p.read_from,
         }
     seq = 0
     common = {"accession_number": accession, "source": "prospectus", "cik": cik,
-              "filing_date": filing_date}
+              "filing_date": filing_date, "read_from": p.read_from}
     for b in p.bar_chart:
         if not is_etf(b.series_id, b.class_id):
             kept.non_etf_returns += 1

@@ -630,6 +630,8 @@ prospectus_fee = Table(
     Column("fee_waiver", AMOUNT, comment="negative, as tagged"),
     Column("net_expenses", AMOUNT),
     Column("other_components", JSON, comment="[[concept, ratio], ...] other tagged lines"),
+    Column("read_from", String(8), comment="how the row was read: ixbrl (risk/return "
+           "tags) | html (untagged tables, prospectus/untagged.py); NULL: before issue 25"),
     Index("ix_prospectus_fee_class", "class_id", "effective_date"),
     Index("ix_prospectus_fee_cik", "cik"),
 )
@@ -669,6 +671,8 @@ prospectus_series = Table(
     Column("objective_secondary", Text),
     Column("strategy", Text, comment="rr:StrategyNarrativeTextBlock as plain text"),
     Column("portfolio_turnover", AMOUNT, comment="rr:PortfolioTurnoverRate (ratio)"),
+    Column("read_from", String(8), comment="ixbrl | html (untagged tables); NULL: before "
+           "issue 25"),
 )
 
 performance = Table(
@@ -698,6 +702,8 @@ performance = Table(
     Column("period_start", Date, comment="ncsr: the return's context start date (the "
            "period is named from it and as_of, never assumed)"),
     Column("index_role", String(16), comment="ncsr index rows: broad_based | additional"),
+    Column("read_from", String(8), comment="prospectus rows: ixbrl | html (untagged "
+           "tables); NULL for ncsr rows and rows loaded before issue 25"),
     Index("ix_performance_class", "class_id", "period"),
     Index("ix_performance_cik", "cik"),
 )
@@ -765,6 +771,9 @@ ncsr_statistic = Table(
     Column("unit", String(16), comment="USD | pure | as tagged"),
     Column("as_of", Date, comment="instant, or end of the duration"),
     Column("period_start", Date, comment="durations only"),
+    Column("fund_level", Boolean, comment="true: the fund's figure (net assets, holdings "
+           "count, turnover, advisory fees paid) repeated in each class's report: take it "
+           "once per series, never sum it over classes"),
     Index("ix_ncsr_statistic_class", "class_id", "statistic"),
     Index("ix_ncsr_statistic_cik", "cik"),
 )
@@ -845,6 +854,8 @@ per_share_operating = Table(
     Column("total_from_operations", AMOUNT),
     Column("nav_end", AMOUNT),
     Column("market_price_end", AMOUNT),
+    Column("net_equalization", AMOUNT, comment="UIT: net equalization credits and charges"),
+    Column("other_capital", AMOUNT, comment="a trustee's / sponsor's contribution per share"),
     Column("arithmetic_problem", Text, comment="NULL when NAV begin + operations - "
            "distributions = NAV end to the printed rounding; else why not (kept, flagged)"),
     Column("unmapped", JSON_NULL, comment="[[row label, value], ...] rows no rule maps"),
