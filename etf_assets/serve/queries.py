@@ -668,9 +668,10 @@ def etf_per_share(conn: Connection, e: Row) -> list[Row]:
 
 def latest_state(conn: Connection, *, limit: int = 100, cursor: Optional[str] = None,
                  cik: Optional[str] = None) -> Page:
-    """Every ETF class with its lifecycle as the universe tables hold it today (active
-    or not, since when and why, first seen, current ticker) and its newest N-PORT (report
-    date, net assets). The fund lifecycle tables of issue 22 will refine this."""
+    """Every ETF class as the universe tables hold it today (active or not, since when
+    and why, first seen, current ticker) and its newest N-PORT (report date, net
+    assets): the trust page's ETF list. The API's /queries/latest-state is
+    `lifecycle_states` (the lifecycle rollup)."""
     keys = [Key(etf.c.class_id)]
     newest = (select(nport_report.c.report_date, nport_report.c.net_assets,
                      nport_report.c.accession_number)
