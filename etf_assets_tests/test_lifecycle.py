@@ -28,7 +28,7 @@ from etf_assets.lifecycle.events import (
 )
 from etf_assets.lifecycle.header import designated_effective_date, parse_header
 from etf_assets.lifecycle.report import lifecycle_report
-from etf_assets.lifecycle.queries import (
+from etf_assets.warehouse.lifecycle_queries import (
     closed_funds,
     delayed_funds,
     new_funds,

@@ -311,17 +311,13 @@ def test_filings_filters_and_detail(api):
 
 
 def test_queries(api):
-    state = ok(api, "/api/queries/latest-state", models.LatestStatePage)["items"]
-    dia = next(s for s in state if s["class_id"] == DIA_CLASS)
-    assert (dia["newest_report_date"], Decimal(dia["net_assets"])) == (
-        "2025-04-30", Decimal("36558901941.31"))
+    """recent-filings here; the lifecycle queries (latest-state, new-funds, ...) are in
+    test_serve_lifecycle.py: this warehouse holds no lifecycle rows."""
     recent = ok(api, "/api/queries/recent-filings", models.FilingPage, since="2026-11-01")
     assert [f["filing_date"] for f in recent["items"]] == ["2026-11-17", "2026-11-10",
                                                            "2026-11-10"]
-    new = ok(api, "/api/queries/new-funds", models.NewFundPage, since="2026-01-05")["items"]
-    assert {n["ticker"] for n in new} == {"AAAA", "AAAB", "DDVIX", "DIA"}
-    assert next(n for n in new if n["ticker"] == "DIA")["first_nport_report_date"] == "2025-04-30"
-    assert ok(api, "/api/queries/new-funds", since="2026-01-06")["items"] == []
+    assert ok(api, "/api/queries/latest-state", models.LatestStatePage)["items"] == []
+    assert ok(api, "/api/queries/new-funds", models.LifecycleFunds)["items"] == []
 
 
 def test_health(api):
@@ -358,8 +354,7 @@ TABULAR = ["/api/trusts", "/api/trusts/101/series", "/api/trusts/101/filings", "
            "/api/series/S900000000/ticker-history", "/api/filings", "/api/etfs",
            "/api/etfs/AAAA/holdings", "/api/etfs/AAAA/fees", "/api/etfs/AAAA/performance",
            "/api/etfs/AAAA/flows", "/api/etfs/AAAA/per-share", "/api/etfs/AAAA/filings",
-           "/api/queries/latest-state", "/api/queries/recent-filings",
-           "/api/queries/new-funds"]
+           "/api/queries/recent-filings"]  # the lifecycle queries: test_serve_lifecycle.py
 
 
 def test_every_tabular_endpoint_answers_csv_and_parquet(api):

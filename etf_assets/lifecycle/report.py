@@ -1,4 +1,4 @@
-"""The `lifecycle_report` asset: the lifecycle queries (etf_assets/lifecycle/queries.py)
+"""The `lifecycle_report` asset: the lifecycle queries (etf_assets/warehouse/lifecycle_queries.py)
 as the UI shows them: upcoming effective dates, delayed funds, new funds, closed funds,
 one markdown table each in the materialization's metadata. Refreshed like `coverage`:
 after the per-trust lifecycle changes, daily, and once when missing."""
@@ -10,7 +10,7 @@ from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, 
 
 from etf_assets.coverage.assets import coverage_condition
 from etf_assets.freshness import observe
-from etf_assets.lifecycle.queries import (
+from etf_assets.warehouse.lifecycle_queries import (
     FundRow,
     closed_funds,
     delayed_funds,

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from etf_assets.serve import models
 from etf_assets.serve import queries as Q
 from etf_assets.serve.app import ApiError, caller, get_conn, not_found, respond
+from etf_assets.warehouse import lifecycle_queries as LQ
 
 ERRORS = {s: {"model": models.ErrorResponse} for s in (401, 403, 404, 422, 429, 503)}
 router = APIRouter(dependencies=[Depends(caller)], responses=ERRORS)
@@ -315,11 +316,17 @@ def etf_filings(request: Request, conn: Conn, etf_id: EtfId, form: Form = None,
 
 @router.get("/queries/latest-state", response_model=models.LatestStatePage,
             responses=TABULAR, tags=["queries"],
-            summary="Every ETF's lifecycle state and newest N-PORT")
+            summary="The lifecycle rollup: every series' and class's current state")
 def latest_state(request: Request, conn: Conn,
                  cik: Annotated[Optional[str], Query(pattern=r"^\d{1,10}$")] = None,
+                 state: Annotated[Optional[Literal["proposed", "delayed", "effective",
+                                                   "trading", "closed"]], Query()] = None,
                  limit: Limit = 100, cursor: Cursor = None, fmt: Format = "json") -> Response:
-    page = Q.latest_state(conn, cik=_cik(cik) if cik else None, limit=limit, cursor=cursor)
+    page = Q.lifecycle_states(conn, cik=_cik(cik) if cik else None, state=state, limit=limit,
+                              cursor=cursor)
+    for r in page.rows:
+        r["sec_url"] = (sec_url({"cik": r["cik"], "accession_number": r["evidence_accession"]})
+                        if r["evidence_accession"] else None)
     return _paged(request, page, fmt, "latest-state")
 
 
@@ -332,9 +339,49 @@ def recent_filings(request: Request, conn: Conn, since: Optional[date] = None,
                          limit=limit, cursor=cursor)
 
 
-@router.get("/queries/new-funds", response_model=models.NewFundPage, responses=TABULAR,
-            tags=["queries"], summary="ETFs first listed on or after a date")
-def new_funds(request: Request, conn: Conn, since: Optional[date] = None, limit: Limit = 100,
-              cursor: Cursor = None, fmt: Format = "json") -> Response:
-    return _paged(request, Q.new_funds(conn, since=since, limit=limit, cursor=cursor), fmt,
-                  "new-funds")
+# The lifecycle queries (etf_assets/warehouse/lifecycle_queries.py, shared with the
+# lifecycle_report asset), counted from the app's `today()`: whole lists, no paging (a
+# window of days holds tens of funds, not thousands).
+Days = Annotated[int, Query(ge=0, le=3660, description="window in days (0-3660)")]
+
+
+def _lifecycle(request: Request, rows: list, fmt: str, name: str, today: date,
+               days: Optional[int]) -> Response:
+    items = [r.as_dict() for r in rows]
+    return respond({"today": today, "days": days, "items": items}, fmt, items, filename=name)
+
+
+@router.get("/queries/upcoming-effective-dates", response_model=models.LifecycleFunds,
+            responses=TABULAR, tags=["queries"],
+            summary="Funds not trading yet whose prospectus goes effective in the next N days")
+def upcoming_effective_dates(request: Request, conn: Conn, days: Days = 30,
+                             fmt: Format = "json") -> Response:
+    today = request.app.state.today()
+    return _lifecycle(request, LQ.upcoming_effective_dates(conn, today, days), fmt,
+                      "upcoming-effective-dates", today, days)
+
+
+@router.get("/queries/delayed-funds", response_model=models.LifecycleFunds,
+            responses=TABULAR, tags=["queries"],
+            summary="Funds a 485BXT delayed and not effective yet, with the new date")
+def delayed_funds(request: Request, conn: Conn, fmt: Format = "json") -> Response:
+    return _lifecycle(request, LQ.delayed_funds(conn), fmt, "delayed-funds",
+                      request.app.state.today(), None)
+
+
+@router.get("/queries/new-funds", response_model=models.LifecycleFunds, responses=TABULAR,
+            tags=["queries"],
+            summary="Funds that started trading in the last N days after being proposed")
+def new_funds(request: Request, conn: Conn, days: Days = 30, fmt: Format = "json") -> Response:
+    today = request.app.state.today()
+    return _lifecycle(request, LQ.new_funds(conn, today, days), fmt, "new-funds", today, days)
+
+
+@router.get("/queries/closed-funds", response_model=models.LifecycleFunds,
+            responses=TABULAR, tags=["queries"],
+            summary="Funds closed or deregistered (in the last N days if given)")
+def closed_funds(request: Request, conn: Conn, days: Optional[Days] = None,
+                 fmt: Format = "json") -> Response:
+    today = request.app.state.today()
+    return _lifecycle(request, LQ.closed_funds(conn, today, days), fmt, "closed-funds",
+                      today, days)

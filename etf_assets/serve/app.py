@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime, timezone
 from collections.abc import Callable, Iterator
 from typing import Any, Optional
 
@@ -92,10 +93,13 @@ def create_app(engine: Optional[Engine] = None, *, api_keys: Optional[frozenset[
                rate_per_minute: Optional[int] = None,
                launch_refresh: Optional[Callable[[str], dict]] = None,
                clock: Optional[Callable[[], float]] = None,
-               cache_bytes: Optional[int] = None) -> FastAPI:
+               cache_bytes: Optional[int] = None,
+               today: Optional[Callable[[], date]] = None) -> FastAPI:
     """The app over `engine` (default: a read-only engine on ETF_WAREHOUSE_URL); keys
     and rate default to ETF_API_KEYS / ETF_API_RATE_PER_MINUTE; `launch_refresh(cik)`
-    starts a trust's run (default: etf_assets.serve.refresh.launch_refresh)."""
+    starts a trust's run (default: etf_assets.serve.refresh.launch_refresh); `today()` is
+    the date the lifecycle queries count days from (default: the UTC date; tests inject
+    one)."""
     from etf_assets.serve.api import router
 
     # FastAPIOffline is FastAPI with /docs serving Swagger UI's files from the installed
@@ -123,6 +127,7 @@ def create_app(engine: Optional[Engine] = None, *, api_keys: Optional[frozenset[
 
         launch_refresh = default_launch
     app.state.launch_refresh = launch_refresh
+    app.state.today = today or (lambda: datetime.now(timezone.utc).date())
     from etf_assets.serve.cache import ByteLRU
 
     app.state.cache = ByteLRU(settings.api_cache_bytes() if cache_bytes is None else cache_bytes)

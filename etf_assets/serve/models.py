@@ -289,27 +289,54 @@ class PerShare(Model):
 
 
 class LatestState(Model):
-    class_id: str
+    """One series' (class_key '') or class's row of `lifecycle_state`."""
+    cik: str
+    series_id: str = Field(examples=["S000085693"])
+    class_key: str = Field(description="class id; '' for the series row")
+    series_name: Optional[str] = None
+    class_name: Optional[str] = None
     ticker: Optional[str] = None
-    active: bool
-    first_seen: datetime
-    newest_report_date: Optional[date] = None
-    net_assets: Optional[Decimal] = None
+    state: str = Field(examples=["proposed"],
+                       description="proposed | delayed | effective | trading | closed")
+    state_since: date
+    expected_effective_date: Optional[date] = None
+    effective_date: Optional[date] = None
+    evidence_accession: Optional[str] = Field(
+        None, description="the accession that set the state (null when the evidence is a "
+        "ticker file or the universe)")
+    state_evidence: str = Field(description="accession, ticker:<symbol> or universe:<table>:<date>")
+    sec_url: Optional[str] = None
 
 
 class LatestStatePage(PageOf):
     items: list[LatestState]
 
 
-class NewFund(Model):
-    class_id: str
+class LifecycleFund(Model):
+    """One fund (series) a lifecycle query returns; `on` is the date the query is about
+    (upcoming effective date, delayed-to date, launch date, closing date)."""
+    cik: str
+    trust_name: Optional[str] = None
+    series_id: str
+    series_name: Optional[str] = None
     ticker: Optional[str] = None
-    first_seen: datetime
-    first_nport_report_date: Optional[date] = None
+    state: str
+    state_since: date
+    state_evidence: str
+    proposed_on: Optional[date] = None
+    expected_effective_date: Optional[date] = None
+    effective_date: Optional[date] = None
+    trading_since: Optional[date] = None
+    launched_on: Optional[date] = None
+    closed_since: Optional[date] = None
+    on: Optional[date] = None
+    delays: int = 0
 
 
-class NewFundPage(PageOf):
-    items: list[NewFund]
+class LifecycleFunds(Model):
+    today: date
+    days: Optional[int] = None
+    items: list[LifecycleFund]
 
 
 class RefreshStarted(Model):

@@ -29,6 +29,7 @@ from etf_assets.serve.api import Cursor, sec_url
 from etf_assets.serve.app import API_KEY_HEADER, ApiError, caller, get_conn
 from etf_assets.serve.page_queries import top_holdings
 from etf_assets.serve.security import key_matches
+from etf_assets.warehouse import lifecycle_queries as LQ
 
 TOP_HOLDINGS = 25
 LIST_LIMIT = 100
@@ -208,6 +209,7 @@ def etf_page(conn: Conn, etf_id: str) -> HTMLResponse:
         flows=flows, flows_chart=flows_chart(flows["monthly"]) if flows["monthly"] else None,
         per_share=per_share, report=report,
         filings=filings.rows, more_filings=filings.next_cursor is not None,
+        lifecycle=LQ.series_lifecycle(conn, e["cik"], e["series_id"]),
         api=f"/api/etfs/{ident}")
 
 

@@ -44,6 +44,7 @@ from etf_assets.warehouse.tables import (
     etf,
     filing,
     holding,
+    lifecycle_state,
     metadata,
     ncsr_expense,
     ncsr_statistic,
@@ -67,6 +68,7 @@ Row = dict[str, Any]
 
 CLASS_ID_RE = re.compile(r"^(C\d{9}|CIK\d{10})$")
 SERIES_ID_RE = re.compile(r"^(S\d{9}|CIK\d{10})$")
+ACCESSION_RE = re.compile(r"\d{10}-\d{2}-\d{6}")
 
 
 def rows_of(result) -> list[Row]:
@@ -666,9 +668,10 @@ def etf_per_share(conn: Connection, e: Row) -> list[Row]:
 
 def latest_state(conn: Connection, *, limit: int = 100, cursor: Optional[str] = None,
                  cik: Optional[str] = None) -> Page:
-    """Every ETF class with its lifecycle as the universe tables hold it today (active
-    or not, since when and why, first seen, current ticker) and its newest N-PORT (report
-    date, net assets). The fund lifecycle tables of issue 22 will refine this."""
+    """Every ETF class as the universe tables hold it today (active or not, since when
+    and why, first seen, current ticker) and its newest N-PORT (report date, net
+    assets): the trust page's ETF list. The API's /queries/latest-state is
+    `lifecycle_states` (the lifecycle rollup)."""
     keys = [Key(etf.c.class_id)]
     newest = (select(nport_report.c.report_date, nport_report.c.net_assets,
                      nport_report.c.accession_number)
@@ -690,20 +693,25 @@ def latest_state(conn: Connection, *, limit: int = 100, cursor: Optional[str] = 
     return page(conn, stmt, keys, limit, cursor)
 
 
-def new_funds(conn: Connection, *, since: Optional[date] = None, limit: int = 100,
-              cursor: Optional[str] = None) -> Page:
-    """ETF classes the universe first listed on or after `since`, newest first, with the
-    series' first N-PORT report (when the fund's holdings first appeared)."""
-    keys = [Key(etf.c.first_seen, desc=True, kind="datetime"), Key(etf.c.class_id, desc=True)]
-    first = (select(func.min(nport_report.c.report_date))
-             .where(nport_report.c.series_key == etf.c.series_id).scalar_subquery())
-    stmt = keyed(select(etf.c.class_id, etf.c.ticker, etf.c.series_id, etf.c.cik,
-                        etf.c.fund_name, etf.c.issuer_name, etf.c.active, etf.c.first_seen,
-                        etf.c.decision_source, first.label("first_nport_report_date"))
-                 .where(etf.c.is_etf.is_(True)), keys)
-    if since:
-        stmt = stmt.where(etf.c.first_seen >= datetime.combine(since, datetime.min.time()))
-    return page(conn, stmt, keys, limit, cursor)
+def lifecycle_states(conn: Connection, *, limit: int = 100, cursor: Optional[str] = None,
+                     cik: Optional[str] = None, state: Optional[str] = None) -> Page:
+    """The lifecycle rollup (`lifecycle_state`): per series (class_key '') and class,
+    its state, since when, expected / actual effective date and the evidence (the
+    accession when the evidence is a filing)."""
+    s = lifecycle_state.c
+    keys = [Key(s.cik), Key(s.series_id), Key(s.class_key)]
+    stmt = keyed(select(s.cik, s.series_id, s.class_key, s.series_name, s.class_name,
+                        s.ticker, s.state, s.state_since, s.expected_effective_date,
+                        s.effective_date, s.state_evidence), keys)
+    if cik:
+        stmt = stmt.where(s.cik == cik)
+    if state:
+        stmt = stmt.where(s.state == state)
+    result = page(conn, stmt, keys, limit, cursor)
+    for r in result.rows:
+        ev = r["state_evidence"]
+        r["evidence_accession"] = ev if ACCESSION_RE.fullmatch(ev or "") else None
+    return result
 
 
 def recent_filings(conn: Connection, *, since: Optional[date] = None, form: Optional[str] = None,

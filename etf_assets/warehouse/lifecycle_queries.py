@@ -1,6 +1,13 @@
-"""Read-only lifecycle queries (SQLAlchemy Core, typed rows): what the UI's
-`lifecycle_report` asset shows and what the serving app can expose as
-`/api/queries/upcoming-effective-dates`, `/delayed-funds`, `/new-funds`, `/closed-funds`.
+"""Read-only lifecycle queries (SQLAlchemy Core, typed rows), the one implementation
+behind both the `lifecycle_report` asset (etf_assets/lifecycle/report.py) and the
+serving app's `/api/queries/upcoming-effective-dates`, `/delayed-funds`, `/new-funds`,
+`/closed-funds` and the explorer's ETF page.
+
+Why here and not in the lifecycle slice: the serving app reads the warehouse through
+read-only query modules and never imports a slice; the warehouse package is the layer
+both already depend on (tables, engine). So this module imports only the tables and
+compares against the states as `lifecycle_state.state` stores them (the strings below
+are the table's vocabulary, SCHEMA.md; etf_assets.lifecycle.events writes them).
 
 Every query reads `lifecycle_state` at the series level (`class_key = ''`: one row per
 fund) joined to `trust` (or `registrant_candidate`, for a new family) for the trust's
@@ -9,19 +16,24 @@ name, and takes `today` from the caller (no clock here).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Optional
 
 from sqlalchemy import Connection, and_, case, func, select
 
-from etf_assets.lifecycle.events import CLOSED, DELAYED, EFFECTIVE, PROPOSED, SERIES_LEVEL
 from etf_assets.warehouse.tables import (
     lifecycle_event,
     lifecycle_state,
     registrant_candidate,
     trust,
 )
+
+# lifecycle_state.state / lifecycle_event.kind values and the series-level class_key.
+PROPOSED, DELAYED, EFFECTIVE, CLOSED = "proposed", "delayed", "effective", "closed"
+SERIES_LEVEL = ""
+ACCESSION = re.compile(r"\d{10}-\d{2}-\d{6}")
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,24 @@ def closed_funds(conn: Connection, today: date, days: Optional[int] = None) -> l
     if days is not None:
         stmt = stmt.where(s.closed_since >= today - timedelta(days=days))
     return _rows(conn, stmt.order_by(s.closed_since.desc(), s.cik, s.series_id))
+
+
+def series_lifecycle(conn: Connection, cik: str, series_id: str) -> dict:
+    """One fund's lifecycle for the explorer: its states (the series row first, then
+    its classes; `evidence_accession` when a filing set the state) and its events,
+    oldest first."""
+    s, e = lifecycle_state.c, lifecycle_event.c
+    states = [{**r._mapping, "evidence_accession": r.state_evidence
+               if ACCESSION.fullmatch(r.state_evidence) else None} for r in conn.execute(
+        select(s.class_key, s.state, s.state_since, s.state_evidence,
+               s.expected_effective_date, s.effective_date, s.ticker)
+        .where(s.cik == cik, s.series_id == series_id).order_by(s.class_key))]
+    events = [dict(r._mapping) for r in conn.execute(
+        select(e.class_key, e.kind, e.event_date, e.form, e.accession_number,
+               e.effective_date, e.evidence, e.detail)
+        .where(e.cik == cik, e.series_id == series_id)
+        .order_by(e.event_date, e.class_key, e.kind, e.evidence))]
+    return {"states": states, "events": events}
 
 
 QUERIES = {
