@@ -185,3 +185,37 @@ def test_changes_page_between_the_two_newest_reports(visit, warehouse, shots):  
     boeing = [Decimal(v) for v in cell_values(page, "table.changes[data-kind=decreased]")]
     assert boeing[3:6] == [value[DIA_APRIL], value[DIA_MAY], value[DIA_MAY] - value[DIA_APRIL]]
     visit.finish(shots, "crossfund-changes-dia")
+
+
+def test_crossfund_pages_keep_the_apis_access_rules_and_refuse_bad_input(warehouse):
+    """The new pages sit behind the explorer's access check (a remote client without
+    keys: 403; with keys and none given: 401 linking /key) and answer bad input in HTML."""
+    from fastapi.testclient import TestClient
+
+    engine = read_only_engine(str(warehouse.url))
+    open_app = create_app(engine, api_keys=frozenset(), rate_per_minute=1_000_000)
+    keyed_app = create_app(engine, api_keys=frozenset({"k" * 32}), rate_per_minute=1_000_000)
+    paths = (f"/securities/{APPLE}", "/compare?etfs=DIA,XLK", "/etfs/DIA/changes")
+    with TestClient(open_app, client=("10.1.2.3", 5000)) as remote:
+        for path in paths:
+            assert remote.get(path).status_code == 403, path
+    with TestClient(keyed_app, client=("127.0.0.1", 5000)) as local:
+        for path in paths:
+            r = local.get(path)
+            assert r.status_code == 401 and 'href="/key?next=' in r.text, path
+            assert local.get(path, headers={"X-API-Key": "k" * 32}).status_code == 200, path
+    with TestClient(open_app, client=("127.0.0.1", 5000)) as local:
+        placeholder = local.get("/securities/000000000")
+        assert placeholder.status_code == 404 and "placeholders" in placeholder.text
+        assert placeholder.headers["content-type"].startswith("text/html")
+        assert "No ETF" in local.get("/securities/594918103").text  # valid, unheld
+        assert local.get("/compare", params={"etfs": "DIA,ZZZZ"}).status_code == 404
+        assert local.get("/compare", params={"etfs": "DIA,DIA"}).status_code == 422
+        assert local.get("/compare", params={"etfs": ",".join(["DIA"] * 11)}).status_code == 422
+        assert "Add another ETF" in local.get("/compare", params={"etfs": "DIA"}).text
+        assert local.get("/etfs/DIA/changes", params={"from": "x'--"}).status_code == 422
+        gone = local.get("/etfs/DIA/changes", params={"to": "2020-01-31"})
+        assert gone.status_code == 404 and "not loaded" in gone.text
+        one = local.get("/etfs/XLK/changes")
+        assert one.status_code == 200 and "Only one N-PORT report" in one.text
+    engine.dispose()

@@ -316,6 +316,9 @@ def changes_page(conn: Conn, etf_id: str,
         older = (X.pick_report(reports, from_, default_index=0) if from_ else next(
             (r for r in reports if (r.report_date, r.filing_date, r.accession_number)
              < (newer.report_date, newer.filing_date, newer.accession_number)), None))
+    if (to and newer is None) or (from_ and older is None):
+        raise PageError(404, f"N-PORT report {to if to and newer is None else from_} of "
+                             f"ETF {etf_id!r} is not loaded ({len(reports)} report(s) are)")
     result = X.changes(conn, older, newer) if older is not None else None
     order = ("added", "removed", "increased", "decreased")
     groups = {k: [c for c in result.changes if c.change == k] for k in order} if result else {}
