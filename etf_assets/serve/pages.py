@@ -2,7 +2,9 @@
 (etf_assets/serve/queries.py), so a page shows exactly the numbers /api returns.
 
 Pages: `/` (search by ticker or name), `/etfs/{id}` (and its holdings downloads),
-`/trusts/{cik}`, `/filings`, `/key`. Charts are inline SVG (charts.py): the pages need
+`/etfs/{id}/changes`, `/securities/{id}`, `/compare?etfs=A,B`, `/trusts/{cik}`,
+`/filings`, `/key`. The cross-fund pages call etf_assets/crossfund/queries.py, as the
+cross-fund API does. Charts are inline SVG (charts.py): the pages need
 no JavaScript and no internet. Access is the API's (app.caller: API keys or loopback
 only, the same rate limit), plus a key a browser entered at /key; a refused or missing
 page answers in HTML.
@@ -22,6 +24,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import Connection
 
+from etf_assets.crossfund import queries as X
+from etf_assets.crossfund.identity import lookup_terms, normalize_cusip, normalize_isin
 from etf_assets.serve import api as api_routes
 from etf_assets.serve import charts, display
 from etf_assets.serve import queries as Q
@@ -85,6 +89,15 @@ _env = Environment(loader=PackageLoader("etf_assets.serve", "templates"),
 _env.filters.update(amount=display.amount, pct=display.fraction_pct, plain=display.plain)
 _env.globals.update(period=display.period, NONE=display.NONE,
                     sec=lambda cik, acc: sec_url({"cik": cik, "accession_number": acc}))
+
+
+def security_ident(h: dict) -> Optional[str]:
+    """The identifier a holdings row links its security page by: its CUSIP, else its
+    ISIN (normalized; a placeholder such as 000000000 links nowhere)."""
+    return normalize_cusip(h.get("cusip")) or normalize_isin(h.get("isin"))
+
+
+_env.globals.update(security_ident=security_ident)
 
 
 def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -154,6 +167,24 @@ def flows_chart(monthly: list[dict]) -> Markup:
         tick_label=charts.money_tick, css_class="chart flows"))
 
 
+def overlap_chart(result: X.Overlap, label: dict[str, str], top: int) -> Markup:
+    """Each fund's weight in the `top` common positions with the largest min weight."""
+    shown = result.common[:top]
+
+    def short(c: X.CommonPosition) -> str:  # the bar's <title> names the position in full
+        text = c.name or c.security_key
+        return text if len(text) <= 14 else text[:13].rstrip() + "\u2026"
+
+    return Markup(charts.bar_chart(
+        [short(c) for c in shown],
+        [charts.Series(label[f.series_key], tuple(c.weights[f.series_key] for c in shown))
+         for f in result.funds],
+        title=f"Largest common positions: % of each fund's net assets (top {len(shown)})",
+        value_label=lambda v: display.amount(v) + "%",
+        tick_label=lambda v: f"{v:g}%", css_class="chart overlap",
+        width=max(720, 76 + 100 * len(shown))))
+
+
 # --------------------------------------------------------------------------- pages
 
 
@@ -211,6 +242,90 @@ def etf_page(conn: Conn, etf_id: str) -> HTMLResponse:
         filings=filings.rows, more_filings=filings.next_cursor is not None,
         lifecycle=LQ.series_lifecycle(conn, e["cik"], e["series_id"]),
         api=f"/api/etfs/{ident}")
+
+
+OVERLAP_CHART_TOP = 15
+CROSSFUND_LIMIT = 500  # rows of a table; counts and sums are over all (the API: ?format=csv)
+
+
+@router.get("/securities/{security_id}", response_class=HTMLResponse)
+def security_page(conn: Conn, security_id: str) -> HTMLResponse:
+    """Every ETF whose newest N-PORT holds the security, largest value first, with the
+    total across ETFs (the numbers of /api/securities/{id}/holders)."""
+    if not re.fullmatch(r"[A-Za-z0-9:.\- &%]{1,120}", security_id) \
+            or lookup_terms(security_id).is_empty():
+        raise PageError(404, "not a CUSIP, ISIN, ticker or LEI (placeholders such as "
+                             "000000000 or N/A match nothing)")
+    result = X.holders(conn, security_id)
+    names = sorted({h.name for h in result.holders if h.name})
+    return render("security.html", q=security_id, result=result,
+                  shown=result.holders[:CROSSFUND_LIMIT], names=names,
+                  api=f"/api/securities/{quote(security_id)}/holders")
+
+
+def _page_etf(conn: Connection, etf_id: str) -> dict:
+    if not re.fullmatch(r"[A-Za-z0-9.\-]{1,20}", etf_id):
+        raise PageError(404, "not an ETF ticker or class id")
+    e = Q.find_etf(conn, etf_id)
+    if e is None:
+        raise PageError(404, f"ETF {etf_id!r} not found (no class id or ticker matches)")
+    return e
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(conn: Conn, etfs: Annotated[str, Query(max_length=220)] = "") -> HTMLResponse:
+    """Overlap of 2 to 10 ETFs' newest reports (the numbers of /api/overlap)."""
+    idents = [t.strip() for t in etfs.split(",") if t.strip()]
+    if len(idents) < 2:  # the form, filled with what was given (the ETF page links here)
+        return render("compare.html", etfs=etfs, result=None,
+                      message="Add another ETF to compare with." if idents else None)
+    if len(idents) > 10:
+        return render("compare.html", 422, etfs=etfs, result=None,
+                      message="Name 2 to 10 ETFs, comma-separated.")
+    found = [_page_etf(conn, ident) for ident in idents]
+    series = [e["series_id"] for e in found]
+    if len(set(series)) != len(series):
+        return render("compare.html", 422, etfs=etfs, result=None,
+                      message="The same fund twice: classes of one series hold the same "
+                              "positions.")
+    result = X.overlap(conn, series, limit=CROSSFUND_LIMIT)
+    label = {e["series_id"]: e["ticker"] or e["class_id"] for e in found}
+    return render("compare.html", etfs=",".join(label[s] for s in series), result=result,
+                  label=label, series=series, found={e["series_id"]: e for e in found},
+                  chart=overlap_chart(result, label, OVERLAP_CHART_TOP) if result.common
+                  else None, message=None,
+                  api=f"/api/overlap?etfs={','.join(label[s] for s in series)}")
+
+
+REPORT_ARG = re.compile(r"\d{4}-\d{2}-\d{2}|\d{10}-\d{2}-\d{6}")
+
+
+@router.get("/etfs/{etf_id}/changes", response_class=HTMLResponse)
+def changes_page(conn: Conn, etf_id: str,
+                 from_: Annotated[Optional[str], Query(alias="from", max_length=20)] = None,
+                 to: Annotated[Optional[str], Query(max_length=20)] = None) -> HTMLResponse:
+    """Positions added, removed, increased, decreased between two N-PORT reports of the
+    fund (default: its two newest), as /api/etfs/{id}/changes answers."""
+    e = _page_etf(conn, etf_id)
+    for name, raw in (("from", from_), ("to", to)):
+        if raw and not REPORT_ARG.fullmatch(raw):
+            raise PageError(422, f"{name}: a report date (YYYY-MM-DD) or an accession number")
+    ident = e["ticker"] or e["class_id"]
+    reports = X.reports_of(conn, e["series_id"])
+    newer = X.pick_report(reports, to or None, default_index=0)
+    older = None
+    if newer is not None:
+        older = (X.pick_report(reports, from_, default_index=0) if from_ else next(
+            (r for r in reports if (r.report_date, r.filing_date, r.accession_number)
+             < (newer.report_date, newer.filing_date, newer.accession_number)), None))
+    if (to and newer is None) or (from_ and older is None):
+        raise PageError(404, f"N-PORT report {to if to and newer is None else from_} of "
+                             f"ETF {etf_id!r} is not loaded ({len(reports)} report(s) are)")
+    result = X.changes(conn, older, newer) if older is not None else None
+    order = ("added", "removed", "increased", "decreased")
+    groups = {k: [c for c in result.changes if c.change == k] for k in order} if result else {}
+    return render("changes.html", e=e, ident=ident, reports=reports, result=result,
+                  groups=groups, api=f"/api/etfs/{ident}/changes")
 
 
 @router.get("/trusts/{cik}", response_class=HTMLResponse)
