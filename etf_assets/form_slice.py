@@ -13,6 +13,7 @@ from typing import Any, Optional
 from dagster import AssetCheckSeverity, AssetCheckSpec, AssetKey, AssetSpec, MetadataValue
 from sqlalchemy import Engine, select
 
+from etf_assets import limits
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_name
 from etf_assets.freshness.stale import format_data_version
@@ -150,12 +151,16 @@ def load_recent_filings(cik: str, client: SecClient, engine: Engine, forms: Sequ
             continue
         name, doc = fetched
         try:
-            with engine.begin() as conn:
+            with limits.within(), engine.begin() as conn:  # bounded: etf_assets/limits.py
                 written, kept = load_one(
                     conn, doc, accession=ref.accession_number, filing_date=ref.filing_date,
                     cik=cik, url=client.archive_url(cik, ref.accession_number, name),
                     form=ref.form, report_date=ref.report_date,
                     acceptance_datetime=ref.acceptance_datetime)
+        except limits.LimitExceeded as exc:  # rolled back; the next filing goes on
+            result.failed[ref.accession_number] = str(exc)
+            log.error("%s %s failed: %s", ref.form, ref.accession_number, exc)
+            continue
         except unreadable as exc:
             result.skip(f"{skip_reason}: {str(exc)[:80]}")
             log.warning("%s %s skipped: %s", ref.form, ref.accession_number, exc)

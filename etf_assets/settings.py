@@ -63,6 +63,12 @@ EDGAR_TODAY_VAR = "ETF_EDGAR_TODAY"
 TRUST_WORKERS_VAR = "ETF_TRUST_WORKERS"
 DEFAULT_TRUST_WORKERS = 3
 
+# One filing's parse and load may take this long; then it is recorded failed with that
+# reason and the run goes on (etf_assets/limits.py). A normal N-CSR takes ~2 s, a
+# 50,000-position N-PORT ~20 s.
+FILING_BUDGET_VAR = "ETF_FILING_BUDGET_SECONDS"
+DEFAULT_FILING_BUDGET_SECONDS = 300.0
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -201,10 +207,16 @@ def trust_workers() -> int:
                        integer=True))
 
 
+def filing_budget_seconds() -> float:
+    return _number(FILING_BUDGET_VAR, DEFAULT_FILING_BUDGET_SECONDS, low=0, high=86_400,
+                   low_inclusive=False)
+
+
 def validate_numbers() -> None:
     """Every numeric setting, read once: SettingsError on the first bad one."""
     cache_ttl_seconds(), requests_per_second(), pause_seconds(), retry_policy()
     coverage_max_lag_days(), trust_workers(), edgar_today_override()
+    filing_budget_seconds()
 
 
 def _postgres_url(var: str) -> str | None:

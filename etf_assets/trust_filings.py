@@ -157,14 +157,21 @@ class _TrustOutcome:
     log: _BufferedLog
 
 
+def _short(reason: str, chars: int = 300) -> str:
+    """A failure's reason as shown: a hostile document's 5,000-digit value is not."""
+    return reason if len(reason) <= chars else f"{reason[:chars]}... ({len(reason):,} chars)"
+
+
 def _load_trust(cik: str, slices: list[FormSlice], client: SecClient, engine,
                 options: LoadOptions) -> _TrustOutcome:
-    """One trust's selected forms, in order, sharing one view of its submissions. A
-    failing form ends the trust (later forms need it, or can wait): what loaded before
-    is committed, but the trust is not marked loaded, so the rest is asked for again."""
+    """One trust's selected forms, in order, sharing one view of its submissions. A form
+    whose load raised, or a failing classification, ends the trust (later forms need it,
+    or can wait); a form some of whose filings failed (each recorded with its reason, e.g.
+    beyond etf_assets/limits.py) lets the next forms load. Either way the failing form is
+    not marked loaded, so it is asked for again."""
     log = _BufferedLog()
     out: list[tuple[AssetKey, str, dict]] = []
-    error = None
+    errors: list[str] = []
     with client.one_view_of_submissions():  # one submissions request per trust
         for form in slices:
             before = client.stats.snapshot()
@@ -173,15 +180,17 @@ def _load_trust(cik: str, slices: list[FormSlice], client: SecClient, engine,
             except Exception as exc:  # noqa: BLE001 - one trust's trouble stops no other
                 result, error = None, f"{type(exc).__name__}: {exc}"
             else:
-                error = "; ".join(f"{a}: {e}" for a, e in result.failed.items()) or None
+                error = "; ".join(f"{a}: {_short(e)}" for a, e in result.failed.items()) or None
             if error:
-                error = f"{form.group}: {error}"
-                log.error("%s %s", cik, error)
-                break
+                errors.append(f"{form.group}: {error}")
+                log.error("%s %s", cik, errors[-1])
+                if result is None or form.group == CLASSIFICATION.group:
+                    break  # the later forms need the classification / trouble not one filing's
+                continue  # some filings failed (each with its reason): the other forms go on
             stats = client.stats.since(before)
             out += [(key, result.data_version, {**md, **stats})
                     for key, md in result.metadata.items()]
-    return _TrustOutcome(cik, out, error, log)
+    return _TrustOutcome(cik, out, "; ".join(errors) or None, log)
 
 
 def _load_trusts(plan: dict[str, list[FormSlice]], sec: SecClientResource, engine,

@@ -9,6 +9,7 @@ from typing import Optional
 from dagster import AssetSpec, MetadataValue
 from sqlalchemy import Engine, exists, select
 
+from etf_assets import limits
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_name
 from etf_assets.form_slice import FormSlice, LoadOptions, TrustLoad
@@ -157,9 +158,11 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
         except SecNotFound:
             result.failed[ref.accession_number] = "primary document not found on EDGAR"
             continue
+        budget = limits.new_budget()  # one per filing, header and load: etf_assets/limits.py
         try:
-            header = iter_nport(doc).header
-        except NportParseError as exc:
+            with limits.within(budget):
+                header = iter_nport(doc).header
+        except (NportParseError, limits.LimitExceeded) as exc:
             result.failed[ref.accession_number] = str(exc)
             log.error("N-PORT %s failed to parse: %s", ref.accession_number, exc)
             continue
@@ -171,7 +174,7 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
             result.skip("older report (default depth: newest only)")
             continue
         try:
-            with engine.begin() as conn:
+            with limits.within(budget), engine.begin() as conn:
                 written = load_nport(
                     conn, doc, accession=ref.accession_number, filing_date=ref.filing_date,
                     cik=cik, form=ref.form, acceptance_datetime=ref.acceptance_datetime,
@@ -183,7 +186,7 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
                     mark_series_final(conn, cik, sid, ref.accession_number, ref.filing_date)
                 skipped = conn.execute(select(nport_report.c.skipped).where(
                     nport_report.c.accession_number == ref.accession_number)).scalars().all()
-        except NportParseError as exc:  # the transaction rolled back: nothing half-loaded
+        except (NportParseError, limits.LimitExceeded) as exc:  # rolled back: nothing half-loaded
             result.failed[ref.accession_number] = str(exc)
             log.error("N-PORT %s failed to load: %s", ref.accession_number, exc)
             continue
