@@ -182,7 +182,24 @@ def _check_production() -> None:
 
 def run_all(limit: int | None) -> int:
     """Seed 000's flow: ensure tables; discover; then the stale trusts, several per run,
-    in order; a failing trust never stops the others."""
+    in order; a failing trust never stops the others. SIGTERM / SIGINT stop it cleanly
+    (etf_assets/stopping.py): exit 143 / 130 after the summary."""
+    from etf_assets import stopping
+
+    stopping.reset()
+    previous = stopping.install_handlers()
+    try:
+        return _run_all(limit)
+    except stopping.Stopped:  # stopped outside a run (discovery, reading indexes)
+        print(f"{stopping.signal_name()}: stopped before any trust was processed",
+              flush=True)
+        return stopping.exit_code()
+    finally:
+        stopping.restore_handlers(previous)
+
+
+def _run_all(limit: int | None) -> int:
+    from etf_assets import stopping
     from etf_assets.edgar.cache import BodyCache
     from etf_assets.edgar.client import SecConfigError
 
@@ -217,8 +234,12 @@ def run_all(limit: int | None) -> int:
     tags = {TRIGGER_TAG: "run-all"}
 
     print("[1/3] Discovering the ETF universe (SEC ticker files) ...", flush=True)
-    result = defs.resolve_job_def("refresh_universe").execute_in_process(
+    # Jobs run in a worker thread: the main thread keeps the signal handlers (Dagster
+    # replaces them in the thread that executes, and raises wherever it is).
+    result = stopping.run_in_thread(
+        defs.resolve_job_def("refresh_universe").execute_in_process,
         instance=instance, tags=tags, run_config=_quiet_run_config(), raise_on_error=False)
+    stopping.check()
     if not result.success:
         return _fail(f"universe discovery failed: {_step_error(result)}", 1)
     md = _metadata(result, "etf_universe", None)
@@ -242,7 +263,7 @@ def run_all(limit: int | None) -> int:
     print(f"[3/3] Processing {len(ciks)} trust(s) ...", flush=True)
     job = defs.resolve_job_def("refresh_trusts")
     cache = BodyCache(settings.cache_dir())
-    succeeded, failed, skipped, checked = [], [], [], []
+    succeeded, failed, skipped, checked, stopped = [], [], [], [], []
     done = check_failures = 0
     pending: dict[str, dict[str, str]] = {}
     with engine.connect() as conn:
@@ -256,9 +277,11 @@ def run_all(limit: int | None) -> int:
                  if last_checked is None or len(b.ciks) >= TRUSTS_PER_RUN
                  or b.ciks[-1] != last_checked]
         for batch in ready:
+            if stopping.requested():
+                return
             t0 = time.monotonic()
-            res = job.execute_in_process(
-                instance=instance, asset_selection=assets_for(batch.groups),
+            res = stopping.run_in_thread(
+                job.execute_in_process, instance=instance, asset_selection=assets_for(batch.groups),
                 tags={**tags, **partition_tags(batch.ciks), "etf/reason": batch.reason()},
                 run_config=_quiet_run_config(), raise_on_error=False)
             cache.clear_disposable()  # the seed's cache cleanup (archives are kept)
@@ -272,12 +295,18 @@ def run_all(limit: int | None) -> int:
                 if ok and cik not in errors:
                     succeeded.append(cik)
                     print(f"{prefix} {_trust_line(cik, batch.groups, mats)}", flush=True)
+                elif stopping.requested() and cik not in errors:
+                    stopped.append(cik)
+                    print(f"{prefix} not loaded: {stopping.signal_name()} (run canceled; "
+                          "its filing in progress rolled back)", flush=True)
                 else:
                     failed.append((cik, errors.get(cik) or _step_error(res)))
                     print(f"{prefix} FAILED: {failed[-1][1]}", flush=True)
             print(f"      ({len(batch.ciks)} trust(s) in one run, {elapsed:.1f}s)", flush=True)
 
     for cik in ciks:
+        if stopping.requested():
+            break
         note = "up to date"
         try:
             if states[cik].never_loaded:
@@ -297,6 +326,8 @@ def run_all(limit: int | None) -> int:
                     with engine.connect() as conn:
                         latest.update(read_latest(conn, [cik]))
                 stale = stale_groups(states[cik], latest.get(cik))
+        except stopping.Stopped:
+            break
         except Exception as exc:  # noqa: BLE001 - one trust's trouble never ends the run
             done += 1
             check_failures += 1
@@ -312,6 +343,17 @@ def run_all(limit: int | None) -> int:
         run_batches(last_checked=cik)
     run_batches(last_checked=None)
     SecClient.drop_hand_offs()
+    if stopping.requested():
+        left = len(ciks) - len(succeeded) - len(failed) - len(skipped)
+        _print_summary(engine)
+        print(f"{stopping.signal_name()}: stopped. {len(succeeded)} succeeded, "
+              f"{len(failed)} failed, {len(skipped)} skipped, {left} not processed "
+              f"({len(stopped)} of them in the canceled run) in "
+              f"{time.monotonic() - started:.1f}s; the rest loads with the next run-all")
+        for cik, err in failed:
+            print(f"  failed {cik}: {err}")
+        instance.dispose()
+        return stopping.exit_code()
     if not via_index and set(loaded) <= chosen and not check_failures:
         # Every loaded trust's submissions were read (new ones loaded in full): the
         # indexes through yesterday hold nothing they did not show.
@@ -417,9 +459,12 @@ def ui(port: int, host: str) -> int:
     # `dagster dev` is "superseded" by the dg CLI (dagster-dg, not a dependency here).
     os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [
         os.environ.get("PYTHONWARNINGS"), "ignore:Function `dev_command` is superseded"]))
-    os.execvp(dagster, [dagster, "dev", "-m", "etf_assets.definitions", "-p", str(port),
-                        "-h", host])
-    return 0  # not reached
+    # Not exec'd: supervised, so SIGINT/SIGTERM/SIGHUP stop the web UI, daemon and code
+    # server together, started in the foreground or not (etf_assets/supervise.py).
+    from etf_assets import supervise
+
+    return supervise.run([dagster, "dev", "-m", "etf_assets.definitions", "-p", str(port),
+                          "-h", host])
 
 
 def _check_celery_connection() -> None:

@@ -32,6 +32,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Optional
 
+from etf_assets import stopping
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -109,9 +111,11 @@ def within(budget: Optional[FilingBudget] = None) -> Iterator[FilingBudget]:
 
 
 def check_time() -> None:
-    """Raise BudgetExceeded when the current filing's budget is spent (no budget: no-op).
+    """Raise BudgetExceeded when the current filing's budget is spent (no budget: no-op),
+    stopping.Stopped when the process is stopping.
     Cheap (a context-variable read and a clock read): readers call it every few hundred
     elements, not on every one."""
+    stopping.check()  # a requested stop (SIGTERM) abandons the filing here too
     budget = _current.get()
     if budget is not None:
         budget.check()

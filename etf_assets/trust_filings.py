@@ -35,10 +35,11 @@ from dagster import (
     Config,
     Failure,
     MetadataValue,
+    DagsterExecutionInterruptedError,
     multi_asset,
 )
 
-from etf_assets import settings
+from etf_assets import settings, stopping
 from etf_assets.edgar.client import SecClient
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.flows.assets import FLOWS
@@ -105,14 +106,25 @@ def trust_filings(context: AssetExecutionContext, config: TrustFilingsConfig,
     # Trusts load in worker threads, each with its own client (the limiter is shared):
     # while one parses, loads and has its events recorded here, the next ones fetch.
     # Events and logs are emitted from this thread, trust by trust, in partition order.
-    for outcome in _load_trusts(plan, sec, engine, options, settings.trust_workers()):
-        outcome.log.replay(context.log, outcome.cik)
-        for key, data_version, md in outcome.materializations:
-            yield partition_materialization(key, outcome.cik, data_version, md)
-        if outcome.error:
-            failed[outcome.cik] = outcome.error
-        else:
-            loaded.append(outcome.cik)
+    try:
+        for outcome in _load_trusts(plan, sec, engine, options, settings.trust_workers()):
+            outcome.log.replay(context.log, outcome.cik)
+            for key, data_version, md in outcome.materializations:
+                yield partition_materialization(key, outcome.cik, data_version, md)
+            if outcome.error:
+                failed[outcome.cik] = outcome.error
+            else:
+                loaded.append(outcome.cik)
+            if stopping.requested():
+                break  # the trusts in progress abandon their filing (rolled back)
+    except stopping.Stopped:
+        pass
+    if stopping.requested():  # SIGTERM / SIGINT (etf_assets/stopping.py): CANCELED
+        message = (f"{stopping.signal_name()}: stopped after {len(loaded) + len(failed)} "
+                   f"of {len(ciks)} trust(s); the filing in progress was rolled back")
+        context.log.warning(message)
+        context.instance.report_run_canceling(context.dagster_run, message=message)
+        raise DagsterExecutionInterruptedError(message)
     if loaded:
         yield from _checks(context, engine, loaded)
     if failed:
