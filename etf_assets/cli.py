@@ -232,6 +232,10 @@ def _run_all(limit: int | None) -> int:
           f"\nSEC:         {settings.base_url()} | {settings.data_url()}")
     instance = _open_instance(home)
     tags = {TRIGGER_TAG: "run-all"}
+    from etf_assets.freshness.dead_runs import process_tags, reap_dead_runs
+
+    for run_id, reason in reap_dead_runs(instance):  # kill -9'd runs: their trusts load now
+        print(f"Run {run_id} marked failed: {reason}", flush=True)
 
     print("[1/3] Discovering the ETF universe (SEC ticker files) ...", flush=True)
     # Jobs run in a worker thread: the main thread keeps the signal handlers (Dagster
@@ -277,12 +281,18 @@ def _run_all(limit: int | None) -> int:
                  if last_checked is None or len(b.ciks) >= TRUSTS_PER_RUN
                  or b.ciks[-1] != last_checked]
         for batch in ready:
+            if "ncen" in batch.groups:
+                # edgartools (the N-CEN's SGML header) costs seconds to import (more on
+                # a busy machine), during which a run cannot stop: import it here, where
+                # a signal still stops run-all at once.
+                import edgar.sgml  # noqa: F401
             if stopping.requested():
                 return
             t0 = time.monotonic()
             res = stopping.run_in_thread(
                 job.execute_in_process, instance=instance, asset_selection=assets_for(batch.groups),
-                tags={**tags, **partition_tags(batch.ciks), "etf/reason": batch.reason()},
+                tags={**tags, **partition_tags(batch.ciks), "etf/reason": batch.reason(),
+                      **process_tags()},
                 run_config=_quiet_run_config(), raise_on_error=False)
             cache.clear_disposable()  # the seed's cache cleanup (archives are kept)
             mats, errors = run_materializations(res), _failed_trusts(res)

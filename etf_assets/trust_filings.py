@@ -45,6 +45,7 @@ from etf_assets.edgar.resource import SecClientResource
 from etf_assets.flows.assets import FLOWS
 from etf_assets.prospectus.assets import PROSPECTUS
 from etf_assets.form_slice import FormSlice, LoadOptions
+from etf_assets.freshness import dead_runs
 from etf_assets.freshness.stale import GROUPS, read_states
 from etf_assets.ncsr.assets import NCSR
 from etf_assets.nport.assets import NPORT
@@ -106,19 +107,22 @@ def trust_filings(context: AssetExecutionContext, config: TrustFilingsConfig,
     # Trusts load in worker threads, each with its own client (the limiter is shared):
     # while one parses, loads and has its events recorded here, the next ones fetch.
     # Events and logs are emitted from this thread, trust by trust, in partition order.
-    try:
-        for outcome in _load_trusts(plan, sec, engine, options, settings.trust_workers()):
-            outcome.log.replay(context.log, outcome.cik)
-            for key, data_version, md in outcome.materializations:
-                yield partition_materialization(key, outcome.cik, data_version, md)
-            if outcome.error:
-                failed[outcome.cik] = outcome.error
-            else:
-                loaded.append(outcome.cik)
-            if stopping.requested():
-                break  # the trusts in progress abandon their filing (rolled back)
-    except stopping.Stopped:
-        pass
+    # This process, on the run, with a heartbeat: a run whose process is gone is marked
+    # failed by the next run-all or sensor tick (etf_assets/freshness/dead_runs.py).
+    with dead_runs.heartbeat(context.instance, context.run_id):
+        try:
+            for outcome in _load_trusts(plan, sec, engine, options, settings.trust_workers()):
+                outcome.log.replay(context.log, outcome.cik)
+                for key, data_version, md in outcome.materializations:
+                    yield partition_materialization(key, outcome.cik, data_version, md)
+                if outcome.error:
+                    failed[outcome.cik] = outcome.error
+                else:
+                    loaded.append(outcome.cik)
+                if stopping.requested():
+                    break  # the trusts in progress abandon their filing (rolled back)
+        except stopping.Stopped:
+            pass
     if stopping.requested():  # SIGTERM / SIGINT (etf_assets/stopping.py): CANCELED
         message = (f"{stopping.signal_name()}: stopped after {len(loaded) + len(failed)} "
                    f"of {len(ciks)} trust(s); the filing in progress was rolled back")
