@@ -26,8 +26,9 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def _quiet_run_config() -> dict:
-    # Dagster's console logger prints every event at DEBUG; the CLI prints its own progress.
-    return {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    # Dagster's console logger prints every event at DEBUG, and errors with their stack
+    # traces; the CLI prints its own progress and one line per failure.
+    return {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def _step_error(result) -> str:
@@ -50,6 +51,15 @@ def _failed_trusts(result) -> dict[str, str]:
             if entry is not None:
                 out.update(entry.value)
     return out
+
+
+def _check_word(evaluation) -> str:
+    """passed / warning (a failed WARN-severity check) / FAILED."""
+    from dagster import AssetCheckSeverity
+
+    if evaluation.passed:
+        return "passed"
+    return "warning" if evaluation.severity == AssetCheckSeverity.WARN else "FAILED"
 
 
 def _metadata(result, key: str, partition: str | None) -> dict:
@@ -180,7 +190,8 @@ def _check_production() -> None:
                 f"{settings.DAGSTER_PG_URL_VAR}={_shown_url(pg)}: {problem}")
 
 
-def run_all(limit: int | None) -> int:
+def run_all(limit: int | None, ciks: Sequence[str] | None = None,
+            since: str | None = None) -> int:
     """Seed 000's flow: ensure tables; discover; then the stale trusts, several per run,
     in order; a failing trust never stops the others. SIGTERM / SIGINT stop it cleanly
     (etf_assets/stopping.py): exit 143 / 130 after the summary."""
@@ -189,7 +200,7 @@ def run_all(limit: int | None) -> int:
     stopping.reset()
     previous = stopping.install_handlers()
     try:
-        return _run_all(limit)
+        return _run_all(limit, ciks, since)
     except stopping.Stopped:  # stopped outside a run (discovery, reading indexes)
         print(f"{stopping.signal_name()}: stopped before any trust was processed",
               flush=True)
@@ -198,7 +209,9 @@ def run_all(limit: int | None) -> int:
         stopping.restore_handlers(previous)
 
 
-def _run_all(limit: int | None) -> int:
+def _run_all(limit: int | None, only: Sequence[str] | None, since_text: str | None) -> int:
+    from datetime import date
+
     from etf_assets import stopping
     from etf_assets.edgar.cache import BodyCache
     from etf_assets.edgar.client import SecConfigError
@@ -209,6 +222,15 @@ def _run_all(limit: int | None) -> int:
         return _fail(str(exc))
     if limit is not None and limit < 1:
         return _fail("--limit must be a positive number of trusts")
+    try:
+        since = date.fromisoformat(since_text) if since_text else None
+    except ValueError:
+        return _fail(f"--since {since_text!r} is not a date (YYYY-MM-DD)")
+    wanted = None
+    if only:
+        if not all(c.strip().isdigit() and len(c.strip()) <= 10 for c in only):
+            return _fail(f"--cik: a CIK is up to 10 digits, not {' '.join(only)!r}")
+        wanted = {c.strip().zfill(10) for c in only}
 
     home = settings.ensure_dagster_home()
     from etf_assets.definitions import defs
@@ -247,14 +269,17 @@ def _run_all(limit: int | None) -> int:
     if not result.success:
         return _fail(f"universe discovery failed: {_step_error(result)}", 1)
     md = _metadata(result, "etf_universe", None)
-    checks = ", ".join(f"{e.check_name} {'passed' if e.passed else 'FAILED'}"
+    checks = ", ".join(f"{e.check_name} {_check_word(e)}"
                        for e in result.get_asset_check_evaluations())
     print(f"      {md.get('classes_read')} classes, {md.get('trusts')} trusts, "
           f"{md.get('etf_trusts')} ETF trusts ({md.get('partitions_added')} new partitions); "
           f"checks: {checks}")
 
     order = list(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
-    chosen = set(sorted(order)[:limit] if limit is not None else order)
+    if wanted is not None and wanted - set(order):
+        return _fail("--cik: not an ETF trust of the universe: "
+                     + ", ".join(sorted(wanted - set(order))))
+    chosen = set(sorted(wanted or order)[:limit] if limit is not None else (wanted or order))
     ciks = [c for c in order if c in chosen]  # partition order: runs cover key ranges
     client = SecClient.from_env()
     # What each trust has loaded, from Dagster (one query per asset): the sensors use
@@ -293,7 +318,9 @@ def _run_all(limit: int | None) -> int:
                 job.execute_in_process, instance=instance, asset_selection=assets_for(batch.groups),
                 tags={**tags, **partition_tags(batch.ciks), "etf/reason": batch.reason(),
                       **process_tags()},
-                run_config=_quiet_run_config(), raise_on_error=False)
+                run_config={**_quiet_run_config(), **({"ops": {"trust_filings": {"config": {
+                    "since": since.isoformat()}}}} if since else {})},
+                raise_on_error=False)
             cache.clear_disposable()  # the seed's cache cleanup (archives are kept)
             mats, errors = run_materializations(res), _failed_trusts(res)
             elapsed = time.monotonic() - t0
@@ -317,6 +344,10 @@ def _run_all(limit: int | None) -> int:
     for cik in ciks:
         if stopping.requested():
             break
+        if since is not None:  # history asked for: every form, whatever is new
+            pending[cik] = dict.fromkeys(ALL_GROUPS, f"history since {since}")
+            run_batches(last_checked=cik)
+            continue
         note = "up to date"
         try:
             if states[cik].never_loaded:
@@ -364,7 +395,7 @@ def _run_all(limit: int | None) -> int:
             print(f"  failed {cik}: {err}")
         instance.dispose()
         return stopping.exit_code()
-    if not via_index and set(loaded) <= chosen and not check_failures:
+    if not via_index and set(loaded) <= chosen and not check_failures and since is None:
         # Every loaded trust's submissions were read (new ones loaded in full): the
         # indexes through yesterday hold nothing they did not show.
         observe.record_baseline(engine, today)
@@ -673,6 +704,11 @@ def build_parser() -> argparse.ArgumentParser:
     ra = sub.add_parser("run-all", help="discover ETFs and process every (or N) trust CIK")
     ra.add_argument("--limit", type=int, default=None, metavar="N",
                     help="process only the first N trust CIKs (alphabetical)")
+    ra.add_argument("--cik", nargs="+", default=None, metavar="CIK",
+                    help="process only these trusts (CIKs, leading zeros optional)")
+    ra.add_argument("--since", default=None, metavar="YYYY-MM-DD",
+                    help="load every report of the chosen trusts since this date (their "
+                    "history), not only what is new")
     u = sub.add_parser("ui", help="the Dagster web UI and daemon on the same DAGSTER_HOME")
     u.add_argument("--port", type=int, default=3000)
     u.add_argument("--host", default="127.0.0.1")
@@ -696,7 +732,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run-all":
-        return run_all(args.limit)
+        return run_all(args.limit, args.cik, args.since)
     if args.command == "ui":
         return ui(args.port, args.host)
     if args.command == "parse":
