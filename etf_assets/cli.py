@@ -400,6 +400,7 @@ def _run_all(limit: int | None, only: Sequence[str] | None, since_text: str | No
         # indexes through yesterday hold nothing they did not show.
         observe.record_baseline(engine, today)
     _print_summary(engine)
+    _refresh_coverage(defs, instance, engine, tags)
     print(f"{len(succeeded)} succeeded, {len(failed)} failed, {len(skipped)} skipped "
           f"(no new data; {len(checked)} of them with nothing on EDGAR to load) in "
           f"{time.monotonic() - started:.1f}s; {client.stats.sent.total()} SEC request(s) "
@@ -446,6 +447,39 @@ def _observe_new_filings(client, engine, order: list[str], loaded: list[str],
     else:
         print("      no daily index read yet: each loaded trust's submissions", flush=True)
     return False
+
+
+def _refresh_coverage(defs, instance, engine, tags: dict) -> None:
+    """The coverage report, refreshed at the end of every run-all (the daemon's
+    automation does it otherwise): one line per form group."""
+    from sqlalchemy import select
+
+    from etf_assets import stopping
+    from etf_assets.coverage.report import (
+        BEHIND,
+        NEVER_LOADED,
+        NOTHING_FILED,
+        UP_TO_DATE,
+        summary,
+    )
+    from etf_assets.freshness.stale import GROUPS
+    from etf_assets.warehouse.tables import coverage as coverage_table
+
+    res = stopping.run_in_thread(
+        defs.resolve_job_def("refresh_coverage").execute_in_process, instance=instance,
+        tags=tags, run_config=_quiet_run_config(), raise_on_error=False)
+    if not res.success:
+        print(f"Coverage report not refreshed: {_step_error(res)}", flush=True)
+        return
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(select(coverage_table))]
+    print("Coverage (table `coverage`; the UI's report lists late ETFs first):")
+    for r in summary(rows, list(GROUPS)):
+        n = r["etfs"] or 1
+        print(f"  {r['form_group']:<10} {r['etfs']:>5} ETFs: "
+              f"{r[UP_TO_DATE] * 100 // n}% up to date, {r[BEHIND]} behind "
+              f"({r['last_attempt_failed']} failed), {r[NEVER_LOADED]} never loaded, "
+              f"{r[NOTHING_FILED]} nothing filed", flush=True)
 
 
 def _print_summary(engine) -> None:

@@ -7,8 +7,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from dagster import AssetCheckSeverity
+from sqlalchemy import func, select
 
 from etf_assets.cli import _check_word, main
+from etf_assets.warehouse.engine import make_engine
+from etf_assets.warehouse.tables import coverage
 from etf_assets_tests.conftest import start_fake
 
 
@@ -26,6 +29,12 @@ def test_cik_and_since(capsys, sec_env):
         out = capsys.readouterr().out
         assert "Processing 1 trust(s)" in out and "0000000101" not in out.split("[3/3]")[1]
         assert "N-PORT 1 filing(s), 8 holdings" in out
+        # The coverage report is refreshed at the end (before: only by the daemon):
+        # trust 102's ETF up to date, trust 101's never loaded.
+        assert "  nport          2 ETFs: 50% up to date, 0 behind (0 failed), 1 never " \
+               "loaded, 0 nothing filed" in out, out
+        with make_engine().connect() as conn:
+            assert conn.execute(select(func.count()).select_from(coverage)).scalar_one() == 10
         assert main(["run-all", "--cik", "0000000102", "--since", "2026-01-01"]) == 0
         out = capsys.readouterr().out
         assert "N-PORT 1 filing(s), 8 holdings" in out  # the older report, now loaded
