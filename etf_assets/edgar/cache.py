@@ -24,9 +24,11 @@ def is_immutable(path: str) -> bool:
 
 
 class BodyCache:
-    def __init__(self, root: str | os.PathLike[str], ttl_seconds: float = 60.0) -> None:
+    def __init__(self, root: str | os.PathLike[str], ttl_seconds: float = 60.0,
+                 clock=time.time) -> None:
         self.root = Path(root)
         self.ttl_seconds = ttl_seconds
+        self.clock = clock  # injectable: tests set the time, never read the machine's
 
     def _file(self, path: str) -> Path:
         if is_immutable(path):
@@ -40,7 +42,7 @@ class BodyCache:
         f = self._file(path)
         try:
             if not is_immutable(path):
-                if self.ttl_seconds <= 0 or time.time() - f.stat().st_mtime > self.ttl_seconds:
+                if self.ttl_seconds <= 0 or self.clock() - f.stat().st_mtime > self.ttl_seconds:
                     return None
             return f.read_bytes()
         except FileNotFoundError:
