@@ -660,6 +660,24 @@ MAX_NOTICE_BYTES = 50 * 1024 * 1024
 MAX_HTML_BYTES = 200 * 1024 * 1024
 
 
+def cache_command(prune: bool) -> int:
+    """`etf-pipeline cache [--prune]`: what the SEC cache holds; pruned to the cap."""
+    from etf_assets.edgar.cache import BodyCache
+
+    try:
+        limit = settings.cache_max_bytes()
+        cache = BodyCache(settings.cache_dir())
+    except settings.SettingsError as exc:
+        return _fail(str(exc))
+    files, size = cache.size()
+    print(f"SEC cache {settings.cache_dir()}: {files} file(s), {size / 2**20:.1f} MB "
+          f"(cap {limit / 2**20:.0f} MB, {settings.CACHE_MAX_MB_VAR})")
+    if prune:
+        removed, freed = cache.prune(limit)
+        print(f"pruned: {removed} least recently used file(s), {freed / 2**20:.1f} MB")
+    return 0
+
+
 def parse_file(path: str, as_json: bool) -> int:
     """Summarize one N-PORT or 24F-2NT XML document, a 485BPOS (inline XBRL HTML) or an
     N-CSR / N-CSRS (TSR inline XBRL and Financial Highlights) (no network, no database);
@@ -755,6 +773,9 @@ def build_parser() -> argparse.ArgumentParser:
     ws.add_argument("--port", type=int, default=3000)
     ws.add_argument("--host", default="127.0.0.1")
     sub.add_parser("daemon", help="production: the Dagster daemon alone (deploy/)")
+    ca = sub.add_parser("cache", help="the SEC cache's size; --prune: within ETF_CACHE_MAX_MB")
+    ca.add_argument("--prune", action="store_true",
+                    help="remove the least recently used files beyond ETF_CACHE_MAX_MB")
     w = sub.add_parser("worker", help="production: a Celery worker executing runs (deploy/)")
     w.add_argument("--name", default=None, help="worker name (default etf-<pid>); "
                    "@<hostname> is appended")
@@ -777,6 +798,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return webserver(args.port, args.host)
     if args.command == "daemon":
         return daemon()
+    if args.command == "cache":
+        return cache_command(args.prune)
     return _fail(f"unknown command {args.command}")
 
 

@@ -40,6 +40,7 @@ from dagster import (
 )
 
 from etf_assets import settings, stopping
+from etf_assets.edgar.cache import BodyCache
 from etf_assets.edgar.client import SecClient
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.flows.assets import FLOWS
@@ -123,6 +124,7 @@ def trust_filings(context: AssetExecutionContext, config: TrustFilingsConfig,
                     break  # the trusts in progress abandon their filing (rolled back)
         except stopping.Stopped:
             pass
+    _prune_cache(context, sec)
     if stopping.requested():  # SIGTERM / SIGINT (etf_assets/stopping.py): CANCELED
         message = (f"{stopping.signal_name()}: stopped after {len(loaded) + len(failed)} "
                    f"of {len(ciks)} trust(s); the filing in progress was rolled back")
@@ -135,6 +137,20 @@ def trust_filings(context: AssetExecutionContext, config: TrustFilingsConfig,
         raise Failure(description=f"{len(failed)} trust(s) failed: "
                       + "; ".join(f"{c}: {e}" for c, e in failed.items()),
                       metadata={"failed_trusts": MetadataValue.json(failed)})
+
+
+def _prune_cache(context: AssetExecutionContext, sec: SecClientResource) -> None:
+    """The SEC cache within ETF_CACHE_MAX_MB after every run, whoever launched it
+    (run-all, the sensors, the UI, a Celery worker): least recently used out first."""
+    try:
+        removed, freed = BodyCache(sec.cache_dir or settings.cache_dir()).prune(
+            settings.cache_max_bytes())
+    except OSError as exc:  # a cache problem is not the run's failure
+        context.log.warning("SEC cache not pruned: %s", exc)
+        return
+    if removed:
+        context.log.info("SEC cache: %d least recently used file(s) removed (%.1f MB), "
+                         "within %s", removed, freed / 2**20, settings.CACHE_MAX_MB_VAR)
 
 
 class _BufferedLog:

@@ -45,3 +45,30 @@ def test_edgar_day_is_new_york_s(monkeypatch):
     assert edgar_today(datetime(2026, 7, 2, 4, 0, tzinfo=utc)).isoformat() == "2026-07-02"
     monkeypatch.setenv(settings.EDGAR_TODAY_VAR, "2026-01-05")  # replays win
     assert edgar_today(datetime(2026, 7, 2, 4, 0, tzinfo=utc)).isoformat() == "2026-01-05"
+
+
+def test_cache_prune_removes_least_recently_used_first(tmp_path, monkeypatch, capsys):
+    """Three 1 MB archives used at t=1, 3, 2 (seconds, the injected clock) and a 2 MB
+    cap: the one used longest ago goes; `etf-pipeline cache --prune` does the same."""
+    now = [1.0]
+    cache = BodyCache(tmp_path, clock=lambda: now[0])
+    paths = [f"/Archives/edgar/data/1/{n}/doc.xml" for n in ("a", "b", "c")]
+    for p in paths:
+        cache.put(p, b"x" * 2**20)
+    for p, t in zip(paths, (1.0, 3.0, 2.0)):
+        now[0] = t
+        assert cache.get(p)  # a use: its access time
+    assert cache.prune(2 * 2**20) == (1, 2**20)
+    assert [cache._file(p).exists() for p in paths] == [False, True, True]
+    assert cache.prune(2 * 2**20) == (0, 0)
+
+    from etf_assets.cli import main
+
+    monkeypatch.setenv(settings.CACHE_DIR_VAR, str(tmp_path))
+    monkeypatch.setenv(settings.CACHE_MAX_MB_VAR, "1")
+    assert main(["cache", "--prune"]) == 0
+    out = capsys.readouterr().out
+    assert "2 file(s), 2.0 MB (cap 1 MB" in out and "pruned: 1 least recently used" in out
+    assert [cache._file(p).exists() for p in paths] == [False, True, False]
+    monkeypatch.setenv(settings.CACHE_MAX_MB_VAR, "0")
+    assert main(["cache"]) == 2

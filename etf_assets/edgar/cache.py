@@ -19,6 +19,13 @@ from pathlib import Path
 IMMUTABLE_PREFIX = "/Archives/edgar/data/"
 
 
+def _size(p: Path) -> int:
+    try:
+        return p.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def is_immutable(path: str) -> bool:
     return path.startswith(IMMUTABLE_PREFIX)
 
@@ -41,12 +48,44 @@ class BodyCache:
     def get(self, path: str) -> bytes | None:
         f = self._file(path)
         try:
+            st = f.stat()
             if not is_immutable(path):
-                if self.ttl_seconds <= 0 or self.clock() - f.stat().st_mtime > self.ttl_seconds:
+                if self.ttl_seconds <= 0 or self.clock() - st.st_mtime > self.ttl_seconds:
                     return None
-            return f.read_bytes()
+            body = f.read_bytes()
+            # Last use in the access time (the modification time is the TTL's): what
+            # prune() evicts by, whatever the file system's atime policy.
+            os.utime(f, (self.clock(), st.st_mtime))
+            return body
         except FileNotFoundError:
             return None
+
+    def size(self) -> tuple[int, int]:
+        """(files, bytes) held."""
+        files = [p for p in self.root.rglob("*") if p.is_file()]
+        return len(files), sum(_size(p) for p in files)
+
+    def prune(self, max_bytes: int) -> tuple[int, int]:
+        """Remove the least recently used files until at most `max_bytes` are held
+        (ETF_CACHE_MAX_MB): archives too (they are disposable: EDGAR still has them).
+        Returns (files removed, bytes freed). Safe beside readers and writers of other
+        processes: a removed file is a cache miss; half-written files are not seen."""
+        entries = []
+        for p in self.root.rglob("*"):
+            if p.is_file() and not p.name.startswith(".tmp-"):
+                try:
+                    st = p.stat()
+                except FileNotFoundError:
+                    continue
+                entries.append((st.st_atime, st.st_size, p))
+        total = sum(e[1] for e in entries)
+        removed = freed = 0
+        for _, size, p in sorted(entries, key=lambda e: (e[0], str(e[2]))):
+            if total - freed <= max_bytes:
+                break
+            p.unlink(missing_ok=True)
+            removed, freed = removed + 1, freed + size
+        return removed, freed
 
     def put(self, path: str, body: bytes) -> None:
         if not is_immutable(path) and self.ttl_seconds <= 0:
