@@ -471,8 +471,12 @@ def _refresh_coverage(defs, instance, engine, tags: dict) -> None:
     if not res.success:
         print(f"Coverage report not refreshed: {_step_error(res)}", flush=True)
         return
+    from etf_assets.warehouse.tables import filing_failure
+
     with engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(select(coverage_table))]
+        quarantined = conn.execute(select(filing_failure.c.accession_number).where(
+            filing_failure.c.quarantined_at.is_not(None))).scalars().all()
     print("Coverage (table `coverage`; the UI's report lists late ETFs first):")
     for r in summary(rows, list(GROUPS)):
         n = r["etfs"] or 1
@@ -480,6 +484,10 @@ def _refresh_coverage(defs, instance, engine, tags: dict) -> None:
               f"{r[UP_TO_DATE] * 100 // n}% up to date, {r[BEHIND]} behind "
               f"({r['last_attempt_failed']} failed), {r[NEVER_LOADED]} never loaded, "
               f"{r[NOTHING_FILED]} nothing filed", flush=True)
+    if quarantined:
+        print(f"  {len(quarantined)} filing(s) quarantined (table filing_failure; "
+              f"etf-pipeline requeue ACCESSION|--all): {', '.join(quarantined[:10])}",
+              flush=True)
 
 
 def _print_summary(engine) -> None:
@@ -660,6 +668,25 @@ MAX_NOTICE_BYTES = 50 * 1024 * 1024
 MAX_HTML_BYTES = 200 * 1024 * 1024
 
 
+def requeue_command(accessions: Sequence[str], every: bool) -> int:
+    """`etf-pipeline requeue ACCESSION...|--all`: forget those filings' failures."""
+    from etf_assets.warehouse.engine import make_engine
+    from etf_assets.warehouse.failures import requeue
+
+    if bool(accessions) == every:
+        return _fail("requeue: give ACCESSION(s) or --all")
+    from etf_assets.edgar.cache import BodyCache
+
+    found = requeue(make_engine(), None if every else accessions)
+    cache = BodyCache(settings.cache_dir())
+    for accession, cik in found:  # read from EDGAR again: it may have been corrected
+        cache.drop_accession(cik, accession)
+    missing = sorted(set(accessions) - {a for a, _ in found})
+    print(f"{len(found)} filing(s) requeued: the next run-all (or sensor run) attempts "
+          "them" + (f"; no failures recorded for {', '.join(missing)}" if missing else ""))
+    return 0
+
+
 def cache_command(prune: bool) -> int:
     """`etf-pipeline cache [--prune]`: what the SEC cache holds; pruned to the cap."""
     from etf_assets.edgar.cache import BodyCache
@@ -773,6 +800,10 @@ def build_parser() -> argparse.ArgumentParser:
     ws.add_argument("--port", type=int, default=3000)
     ws.add_argument("--host", default="127.0.0.1")
     sub.add_parser("daemon", help="production: the Dagster daemon alone (deploy/)")
+    rq = sub.add_parser("requeue", help="attempt quarantined / backing-off filings again "
+                        "at the next run (poison filings)")
+    rq.add_argument("accessions", nargs="*", metavar="ACCESSION")
+    rq.add_argument("--all", action="store_true", help="every filing with failures")
     ca = sub.add_parser("cache", help="the SEC cache's size; --prune: within ETF_CACHE_MAX_MB")
     ca.add_argument("--prune", action="store_true",
                     help="remove the least recently used files beyond ETF_CACHE_MAX_MB")
@@ -800,6 +831,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return daemon()
     if args.command == "cache":
         return cache_command(args.prune)
+    if args.command == "requeue":
+        return requeue_command(args.accessions, args.all)
     return _fail(f"unknown command {args.command}")
 
 

@@ -17,6 +17,7 @@ from etf_assets import limits
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_name
 from etf_assets.freshness.stale import format_data_version
+from etf_assets.warehouse import failures
 from etf_assets.warehouse.tables import filing
 from etf_assets.warehouse.universe import etf_series_ids
 
@@ -109,6 +110,16 @@ def fetch_primary(cik: str, ref: FilingRef, client: SecClient, result: FilingsRe
         return None
 
 
+def held(engine: Engine, accession: str, result: FilingsResult) -> bool:
+    """A poison filing backing off or quarantined (etf_assets/warehouse/failures.py):
+    failed again without a download, with the reason."""
+    with engine.connect() as conn:
+        reason = failures.held(conn, accession)
+    if reason:
+        result.failed[accession] = reason
+    return reason is not None
+
+
 def recent_filings(filings: Sequence[FilingRef], forms: Sequence[str],
                    since: Optional[date], window_days: int) -> list[FilingRef]:
     """The filings of `forms` to have, newest first: since `since`, else those of the
@@ -145,6 +156,8 @@ def load_recent_filings(cik: str, client: SecClient, engine: Engine, forms: Sequ
     for ref in recent_filings(filings, forms, options.since, window_days):
         if ref.accession_number in loaded:
             result.skip("already loaded")
+            continue
+        if held(engine, ref.accession_number, result):
             continue
         fetched = fetch_primary(cik, ref, client, result, default="")
         if fetched is None:

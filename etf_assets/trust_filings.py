@@ -60,6 +60,7 @@ from etf_assets.partitions import (
     run_partition_keys,
 )
 from etf_assets.universe.assets import CLASSIFICATION
+from etf_assets.warehouse import failures
 from etf_assets.warehouse.engine import WarehouseResource
 
 # Load order: classification first.
@@ -213,6 +214,8 @@ def _load_trust(cik: str, slices: list[FormSlice], client: SecClient, engine,
                 result, error = None, f"{type(exc).__name__}: {exc}"
             else:
                 error = "; ".join(f"{a}: {_short(e)}" for a, e in result.failed.items()) or None
+                if result.failed:  # counted per filing: backoff, then quarantine
+                    failures.record(engine, cik, form.group, result.failed)
             if error:
                 errors.append(f"{form.group}: {error}")
                 log.error("%s %s", cik, errors[-1])

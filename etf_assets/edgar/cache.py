@@ -102,5 +102,13 @@ class BodyCache:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    def drop_accession(self, cik: str, accession: str) -> None:
+        """Forget a filing's cached documents (a requeued poison filing is read from
+        EDGAR again: its document may have been corrected)."""
+        folder = accession.replace("-", "")
+        for c in {str(int(cik)), cik}:
+            shutil.rmtree(self.root / "archives" / "Archives" / "edgar" / "data" / c / folder,
+                          ignore_errors=True)
+
     def clear_disposable(self) -> None:
         shutil.rmtree(self.root / "disposable", ignore_errors=True)

@@ -26,6 +26,7 @@ from etf_assets.form_slice import (
     TrustLoad,
     etf_trust_filings,
     fetch_primary,
+    held,
 )
 from etf_assets.freshness.stale import format_data_version
 from etf_assets.universe.assets import ETF_CLASSIFICATION
@@ -82,6 +83,8 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
     for ref in candidates(filings, loaded, options.since):
         if ref.accession_number in loaded:
             result.skip("already loaded")
+            continue
+        if held(engine, ref.accession_number, result):  # a poison filing: not now
             continue
         fetched = fetch_primary(cik, ref, client, result)
         if fetched is None:
