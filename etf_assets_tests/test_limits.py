@@ -9,12 +9,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from etf_assets import limits
 from etf_assets.cli import main
 from etf_assets.ncsr.parse import parse_ncsr
 from etf_assets.nport.parse import parse_nport
 from etf_assets.prospectus.parse import parse_485bpos
+from etf_assets.warehouse.engine import make_engine
+from etf_assets.warehouse.tables import filing_failure
 from etf_assets_tests.fake_edgar.build import build_corpus, nport_filing
 from etf_assets_tests.fake_edgar.hostile import ATTACKS, add_hostile_trusts
 from etf_assets_tests.fake_edgar.server import FakeEdgar
@@ -132,8 +135,16 @@ def test_run_all_with_hostile_filings_loads_every_other_trust(capsys, sec_env):
     for attack, needles in expected.items():
         for needle in needles:
             assert needle in by_attack[attack], (attack, needle, by_attack[attack][:500])
-    # Every hostile NPORT-P (each report of the default depth is read) is named.
+    # Every hostile NPORT-P (each report of the default depth is read) is named, and
+    # counted in filing_failure (etf_assets/warehouse/failures.py) with its reason.
+    with make_engine().connect() as conn:
+        counted = {r.accession_number: r for r in conn.execute(select(filing_failure))}
     for f in corpus.filings:
         attack = attacks.get(f.cik)
         if attack in ("deep", "numbers", "truncated") and f.form == "NPORT-P":
             assert f"{f.accession}: " in by_attack[attack], (attack, f.accession)
+            assert counted[f.accession].failures == 1
+            assert counted[f.accession].last_reason in by_attack[attack] or \
+                counted[f.accession].last_reason[:100] in by_attack[attack]
+    assert counted[next(f.accession for f in corpus.filings if attacks.get(f.cik) == "wide"
+                        and f.form == "N-CSR")].last_reason.startswith("document too large")
