@@ -33,9 +33,9 @@ from dagster import (
     AssetKey,
     BackfillPolicy,
     Config,
+    DagsterExecutionInterruptedError,
     Failure,
     MetadataValue,
-    DagsterExecutionInterruptedError,
     multi_asset,
 )
 
