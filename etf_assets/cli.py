@@ -27,8 +27,9 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def _quiet_run_config() -> dict:
-    # Dagster's console logger prints every event at DEBUG; the CLI prints its own progress.
-    return {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    # Dagster's console logger prints every event at DEBUG, and errors with their stack
+    # traces; the CLI prints its own progress and one line per failure.
+    return {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def _step_error(result) -> str:
@@ -51,6 +52,15 @@ def _failed_trusts(result) -> dict[str, str]:
             if entry is not None:
                 out.update(entry.value)
     return out
+
+
+def _check_word(evaluation) -> str:
+    """passed / warning (a failed WARN-severity check) / FAILED."""
+    from dagster import AssetCheckSeverity
+
+    if evaluation.passed:
+        return "passed"
+    return "warning" if evaluation.severity == AssetCheckSeverity.WARN else "FAILED"
 
 
 def _metadata(result, key: str, partition: str | None) -> dict:
@@ -184,9 +194,29 @@ def _check_production() -> None:
                 f"{settings.DAGSTER_PG_URL_VAR}={_shown_url(pg)}: {problem}")
 
 
-def run_all(limit: int | None) -> int:
+def run_all(limit: int | None, ciks: Sequence[str] | None = None,
+            since: str | None = None) -> int:
     """Seed 000's flow: ensure tables; discover; then the stale trusts, several per run,
-    in order; a failing trust never stops the others."""
+    in order; a failing trust never stops the others. SIGTERM / SIGINT stop it cleanly
+    (etf_assets/stopping.py): exit 143 / 130 after the summary."""
+    from etf_assets import stopping
+
+    stopping.reset()
+    previous = stopping.install_handlers()
+    try:
+        return _run_all(limit, ciks, since)
+    except stopping.Stopped:  # stopped outside a run (discovery, reading indexes)
+        print(f"{stopping.signal_name()}: stopped before any trust was processed",
+              flush=True)
+        return stopping.exit_code()
+    finally:
+        stopping.restore_handlers(previous)
+
+
+def _run_all(limit: int | None, only: Sequence[str] | None, since_text: str | None) -> int:
+    from datetime import date
+
+    from etf_assets import stopping
     from etf_assets.edgar.cache import BodyCache
     from etf_assets.edgar.client import SecConfigError
 
@@ -196,6 +226,15 @@ def run_all(limit: int | None) -> int:
         return _fail(str(exc))
     if limit is not None and limit < 1:
         return _fail("--limit must be a positive number of trusts")
+    try:
+        since = date.fromisoformat(since_text) if since_text else None
+    except ValueError:
+        return _fail(f"--since {since_text!r} is not a date (YYYY-MM-DD)")
+    wanted = None
+    if only:
+        if not all(c.strip().isdigit() and len(c.strip()) <= 10 for c in only):
+            return _fail(f"--cik: a CIK is up to 10 digits, not {' '.join(only)!r}")
+        wanted = {c.strip().zfill(10) for c in only}
 
     home = settings.ensure_dagster_home()
     from etf_assets.definitions import defs
@@ -219,21 +258,32 @@ def run_all(limit: int | None) -> int:
           f"\nSEC:         {settings.base_url()} | {settings.data_url()}")
     instance = _open_instance(home)
     tags = {TRIGGER_TAG: "run-all"}
+    from etf_assets.freshness.dead_runs import process_tags, reap_dead_runs
+
+    for run_id, reason in reap_dead_runs(instance):  # kill -9'd runs: their trusts load now
+        print(f"Run {run_id} marked failed: {reason}", flush=True)
 
     print("[1/3] Discovering the ETF universe (SEC ticker files) ...", flush=True)
-    result = defs.resolve_job_def("refresh_universe").execute_in_process(
+    # Jobs run in a worker thread: the main thread keeps the signal handlers (Dagster
+    # replaces them in the thread that executes, and raises wherever it is).
+    result = stopping.run_in_thread(
+        defs.resolve_job_def("refresh_universe").execute_in_process,
         instance=instance, tags=tags, run_config=_quiet_run_config(), raise_on_error=False)
+    stopping.check()
     if not result.success:
         return _fail(f"universe discovery failed: {_step_error(result)}", 1)
     md = _metadata(result, "etf_universe", None)
-    checks = ", ".join(f"{e.check_name} {'passed' if e.passed else 'FAILED'}"
+    checks = ", ".join(f"{e.check_name} {_check_word(e)}"
                        for e in result.get_asset_check_evaluations())
     print(f"      {md.get('classes_read')} classes, {md.get('trusts')} trusts, "
           f"{md.get('etf_trusts')} ETF trusts ({md.get('partitions_added')} new partitions); "
           f"checks: {checks}")
 
     order = list(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
-    chosen = set(sorted(order)[:limit] if limit is not None else order)
+    if wanted is not None and wanted - set(order):
+        return _fail("--cik: not an ETF trust of the universe: "
+                     + ", ".join(sorted(wanted - set(order))))
+    chosen = set(sorted(wanted or order)[:limit] if limit is not None else (wanted or order))
     ciks = [c for c in order if c in chosen]  # partition order: runs cover key ranges
     client = SecClient.from_env()
     # What each trust has loaded, from Dagster (one query per asset): the sensors use
@@ -246,7 +296,7 @@ def run_all(limit: int | None) -> int:
     print(f"[3/3] Processing {len(ciks)} trust(s) ...", flush=True)
     job = defs.resolve_job_def("refresh_trusts")
     cache = BodyCache(settings.cache_dir())
-    succeeded, failed, skipped, checked = [], [], [], []
+    succeeded, failed, skipped, checked, stopped = [], [], [], [], []
     done = check_failures = 0
     pending: dict[str, dict[str, str]] = {}
     with engine.connect() as conn:
@@ -260,11 +310,21 @@ def run_all(limit: int | None) -> int:
                  if last_checked is None or len(b.ciks) >= TRUSTS_PER_RUN
                  or b.ciks[-1] != last_checked]
         for batch in ready:
+            if "ncen" in batch.groups:
+                # edgartools (the N-CEN's SGML header) costs seconds to import (more on
+                # a busy machine), during which a run cannot stop: import it here, where
+                # a signal still stops run-all at once.
+                import edgar.sgml  # noqa: F401
+            if stopping.requested():
+                return
             t0 = time.monotonic()
-            res = job.execute_in_process(
-                instance=instance, asset_selection=assets_for(batch.groups),
-                tags={**tags, **partition_tags(batch.ciks), "etf/reason": batch.reason()},
-                run_config=_quiet_run_config(), raise_on_error=False)
+            res = stopping.run_in_thread(
+                job.execute_in_process, instance=instance, asset_selection=assets_for(batch.groups),
+                tags={**tags, **partition_tags(batch.ciks), "etf/reason": batch.reason(),
+                      **process_tags()},
+                run_config={**_quiet_run_config(), **({"ops": {"trust_filings": {"config": {
+                    "since": since.isoformat()}}}} if since else {})},
+                raise_on_error=False)
             cache.clear_disposable()  # the seed's cache cleanup (archives are kept)
             mats, errors = run_materializations(res), _failed_trusts(res)
             elapsed = time.monotonic() - t0
@@ -276,12 +336,22 @@ def run_all(limit: int | None) -> int:
                 if ok and cik not in errors:
                     succeeded.append(cik)
                     print(f"{prefix} {_trust_line(cik, batch.groups, mats)}", flush=True)
+                elif stopping.requested() and cik not in errors:
+                    stopped.append(cik)
+                    print(f"{prefix} not loaded: {stopping.signal_name()} (run canceled; "
+                          "its filing in progress rolled back)", flush=True)
                 else:
                     failed.append((cik, errors.get(cik) or _step_error(res)))
                     print(f"{prefix} FAILED: {failed[-1][1]}", flush=True)
             print(f"      ({len(batch.ciks)} trust(s) in one run, {elapsed:.1f}s)", flush=True)
 
     for cik in ciks:
+        if stopping.requested():
+            break
+        if since is not None:  # history asked for: every form, whatever is new
+            pending[cik] = dict.fromkeys(ALL_GROUPS, f"history since {since}")
+            run_batches(last_checked=cik)
+            continue
         note = "up to date"
         try:
             if states[cik].never_loaded:
@@ -301,6 +371,8 @@ def run_all(limit: int | None) -> int:
                     with engine.connect() as conn:
                         latest.update(read_latest(conn, [cik]))
                 stale = stale_groups(states[cik], latest.get(cik))
+        except stopping.Stopped:
+            break
         except Exception as exc:  # noqa: BLE001 - one trust's trouble never ends the run
             done += 1
             check_failures += 1
@@ -316,11 +388,23 @@ def run_all(limit: int | None) -> int:
         run_batches(last_checked=cik)
     run_batches(last_checked=None)
     SecClient.drop_hand_offs()
-    if not via_index and set(loaded) <= chosen and not check_failures:
+    if stopping.requested():
+        left = len(ciks) - len(succeeded) - len(failed) - len(skipped)
+        _print_summary(engine)
+        print(f"{stopping.signal_name()}: stopped. {len(succeeded)} succeeded, "
+              f"{len(failed)} failed, {len(skipped)} skipped, {left} not processed "
+              f"({len(stopped)} of them in the canceled run) in "
+              f"{time.monotonic() - started:.1f}s; the rest loads with the next run-all")
+        for cik, err in failed:
+            print(f"  failed {cik}: {err}")
+        instance.dispose()
+        return stopping.exit_code()
+    if not via_index and set(loaded) <= chosen and not check_failures and since is None:
         # Every loaded trust's submissions were read (new ones loaded in full): the
         # indexes through yesterday hold nothing they did not show.
         observe.record_baseline(engine, today)
     _print_summary(engine)
+    _refresh_coverage(defs, instance, engine, tags)
     print(f"{len(succeeded)} succeeded, {len(failed)} failed, {len(skipped)} skipped "
           f"(no new data; {len(checked)} of them with nothing on EDGAR to load) in "
           f"{time.monotonic() - started:.1f}s; {client.stats.sent.total()} SEC request(s) "
@@ -367,6 +451,47 @@ def _observe_new_filings(client, engine, order: list[str], loaded: list[str],
     else:
         print("      no daily index read yet: each loaded trust's submissions", flush=True)
     return False
+
+
+def _refresh_coverage(defs, instance, engine, tags: dict) -> None:
+    """The coverage report, refreshed at the end of every run-all (the daemon's
+    automation does it otherwise): one line per form group."""
+    from sqlalchemy import select
+
+    from etf_assets import stopping
+    from etf_assets.coverage.report import (
+        BEHIND,
+        NEVER_LOADED,
+        NOTHING_FILED,
+        UP_TO_DATE,
+        summary,
+    )
+    from etf_assets.freshness.stale import GROUPS
+    from etf_assets.warehouse.tables import coverage as coverage_table
+
+    res = stopping.run_in_thread(
+        defs.resolve_job_def("refresh_coverage").execute_in_process, instance=instance,
+        tags=tags, run_config=_quiet_run_config(), raise_on_error=False)
+    if not res.success:
+        print(f"Coverage report not refreshed: {_step_error(res)}", flush=True)
+        return
+    from etf_assets.warehouse.tables import filing_failure
+
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(select(coverage_table))]
+        quarantined = conn.execute(select(filing_failure.c.accession_number).where(
+            filing_failure.c.quarantined_at.is_not(None))).scalars().all()
+    print("Coverage (table `coverage`; the UI's report lists late ETFs first):")
+    for r in summary(rows, list(GROUPS)):
+        n = r["etfs"] or 1
+        print(f"  {r['form_group']:<10} {r['etfs']:>5} ETFs: "
+              f"{r[UP_TO_DATE] * 100 // n}% up to date, {r[BEHIND]} behind "
+              f"({r['last_attempt_failed']} failed), {r[NEVER_LOADED]} never loaded, "
+              f"{r[NOTHING_FILED]} nothing filed", flush=True)
+    if quarantined:
+        print(f"  {len(quarantined)} filing(s) quarantined (table filing_failure; "
+              f"etf-pipeline requeue ACCESSION|--all): {', '.join(quarantined[:10])}",
+              flush=True)
 
 
 def _print_summary(engine) -> None:
@@ -421,9 +546,12 @@ def ui(port: int, host: str) -> int:
     # `dagster dev` is "superseded" by the dg CLI (dagster-dg, not a dependency here).
     os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [
         os.environ.get("PYTHONWARNINGS"), "ignore:Function `dev_command` is superseded"]))
-    os.execvp(dagster, [dagster, "dev", "-m", "etf_assets.definitions", "-p", str(port),
-                        "-h", host])
-    return 0  # not reached
+    # Not exec'd: supervised, so SIGINT/SIGTERM/SIGHUP stop the web UI, daemon and code
+    # server together, started in the foreground or not (etf_assets/supervise.py).
+    from etf_assets import supervise
+
+    return supervise.run([dagster, "dev", "-m", "etf_assets.definitions", "-p", str(port),
+                          "-h", host])
 
 
 def _check_celery_connection() -> None:
@@ -599,6 +727,43 @@ def summarize_kind(kind: str, data: bytes, form: str | None, classes=()) -> dict
     return out
 
 
+def requeue_command(accessions: Sequence[str], every: bool) -> int:
+    """`etf-pipeline requeue ACCESSION...|--all`: forget those filings' failures."""
+    from etf_assets.warehouse.engine import make_engine
+    from etf_assets.warehouse.failures import requeue
+
+    if bool(accessions) == every:
+        return _fail("requeue: give ACCESSION(s) or --all")
+    from etf_assets.edgar.cache import BodyCache
+
+    found = requeue(make_engine(), None if every else accessions)
+    cache = BodyCache(settings.cache_dir())
+    for accession, cik in found:  # read from EDGAR again: it may have been corrected
+        cache.drop_accession(cik, accession)
+    missing = sorted(set(accessions) - {a for a, _ in found})
+    print(f"{len(found)} filing(s) requeued: the next run-all (or sensor run) attempts "
+          "them" + (f"; no failures recorded for {', '.join(missing)}" if missing else ""))
+    return 0
+
+
+def cache_command(prune: bool) -> int:
+    """`etf-pipeline cache [--prune]`: what the SEC cache holds; pruned to the cap."""
+    from etf_assets.edgar.cache import BodyCache
+
+    try:
+        limit = settings.cache_max_bytes()
+        cache = BodyCache(settings.cache_dir())
+    except settings.SettingsError as exc:
+        return _fail(str(exc))
+    files, size = cache.size()
+    print(f"SEC cache {settings.cache_dir()}: {files} file(s), {size / 2**20:.1f} MB "
+          f"(cap {limit / 2**20:.0f} MB, {settings.CACHE_MAX_MB_VAR})")
+    if prune:
+        removed, freed = cache.prune(limit)
+        print(f"pruned: {removed} least recently used file(s), {freed / 2**20:.1f} MB")
+    return 0
+
+
 def parse_file(path: str, as_json: bool) -> int:
     """Summarize one N-PORT or 24F-2NT XML document, a 485BPOS (inline XBRL HTML) or an
     N-CSR / N-CSRS (TSR inline XBRL and Financial Highlights) (no network, no database);
@@ -769,6 +934,11 @@ def build_parser() -> argparse.ArgumentParser:
     ra = sub.add_parser("run-all", help="discover ETFs and process every (or N) trust CIK")
     ra.add_argument("--limit", type=int, default=None, metavar="N",
                     help="process only the first N trust CIKs (alphabetical)")
+    ra.add_argument("--cik", nargs="+", default=None, metavar="CIK",
+                    help="process only these trusts (CIKs, leading zeros optional)")
+    ra.add_argument("--since", default=None, metavar="YYYY-MM-DD",
+                    help="load every report of the chosen trusts since this date (their "
+                    "history), not only what is new")
     u = sub.add_parser("ui", help="the Dagster web UI and daemon on the same DAGSTER_HOME")
     u.add_argument("--port", type=int, default=3000)
     u.add_argument("--host", default="127.0.0.1")
@@ -787,6 +957,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="a non-loopback host needs ETF_API_KEYS")
     sv.add_argument("--workers", type=int, default=1, metavar="N",
                     help="server processes (each with its own cache and rate limit)")
+    rq = sub.add_parser("requeue", help="attempt quarantined / backing-off filings again "
+                        "at the next run (poison filings)")
+    rq.add_argument("accessions", nargs="*", metavar="ACCESSION")
+    rq.add_argument("--all", action="store_true", help="every filing with failures")
+    ca = sub.add_parser("cache", help="the SEC cache's size; --prune: within ETF_CACHE_MAX_MB")
+    ca.add_argument("--prune", action="store_true",
+                    help="remove the least recently used files beyond ETF_CACHE_MAX_MB")
     w = sub.add_parser("worker", help="production: a Celery worker executing runs (deploy/)")
     w.add_argument("--name", default=None, help="worker name (default etf-<pid>); "
                    "@<hostname> is appended")
@@ -798,7 +975,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run-all":
-        return run_all(args.limit)
+        return run_all(args.limit, args.cik, args.since)
     if args.command == "ui":
         return ui(args.port, args.host)
     if args.command == "parse":
@@ -811,6 +988,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return daemon()
     if args.command == "serve":
         return serve(args.host, args.port, args.workers)
+    if args.command == "cache":
+        return cache_command(args.prune)
+    if args.command == "requeue":
+        return requeue_command(args.accessions, args.all)
     return _fail(f"unknown command {args.command}")
 
 

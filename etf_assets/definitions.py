@@ -13,7 +13,12 @@ from etf_assets.coverage.assets import coverage, etfs_within_max_lag
 from etf_assets.crossfund.assets import security_holders, totals_match_holdings
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.freshness.sensors import gap_repair_sensor, sec_filings_sensor
-from etf_assets.jobs import check_data_quality_job, refresh_trusts_job, refresh_universe_job
+from etf_assets.jobs import (
+    check_data_quality_job,
+    refresh_coverage_job,
+    refresh_trusts_job,
+    refresh_universe_job,
+)
 from etf_assets.lifecycle.report import lifecycle_report
 from etf_assets.trust_filings import trust_filings
 from etf_assets.universe.assets import etf_universe
@@ -41,7 +46,8 @@ defs = Definitions(
     asset_checks=[etfs_found, etf_series_belong_to_their_trust,
                   one_current_ticker_per_etf_class, no_ticker_current_for_two_classes,
                   etfs_within_max_lag, totals_match_holdings],
-    jobs=[refresh_universe_job, refresh_trusts_job, check_data_quality_job],
+    jobs=[refresh_universe_job, refresh_trusts_job, check_data_quality_job,
+          refresh_coverage_job],
     schedules=[daily_universe_refresh],
     sensors=[sec_filings_sensor, gap_repair_sensor, automation_sensor, alerts_sensor],
     resources=RESOURCES,

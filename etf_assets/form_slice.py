@@ -13,9 +13,11 @@ from typing import Any, Optional
 from dagster import AssetCheckSeverity, AssetCheckSpec, AssetKey, AssetSpec, MetadataValue
 from sqlalchemy import Engine, select
 
+from etf_assets import limits
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_name
 from etf_assets.freshness.stale import format_data_version
+from etf_assets.warehouse import failures
 from etf_assets.warehouse.tables import filing
 from etf_assets.warehouse.universe import etf_series_ids
 
@@ -108,6 +110,16 @@ def fetch_primary(cik: str, ref: FilingRef, client: SecClient, result: FilingsRe
         return None
 
 
+def held(engine: Engine, accession: str, result: FilingsResult) -> bool:
+    """A poison filing backing off or quarantined (etf_assets/warehouse/failures.py):
+    failed again without a download, with the reason."""
+    with engine.connect() as conn:
+        reason = failures.held(conn, accession)
+    if reason:
+        result.failed[accession] = reason
+    return reason is not None
+
+
 def recent_filings(filings: Sequence[FilingRef], forms: Sequence[str],
                    since: Optional[date], window_days: int) -> list[FilingRef]:
     """The filings of `forms` to have, newest first: since `since`, else those of the
@@ -145,17 +157,23 @@ def load_recent_filings(cik: str, client: SecClient, engine: Engine, forms: Sequ
         if ref.accession_number in loaded:
             result.skip("already loaded")
             continue
+        if held(engine, ref.accession_number, result):
+            continue
         fetched = fetch_primary(cik, ref, client, result, default="")
         if fetched is None:
             continue
         name, doc = fetched
         try:
-            with engine.begin() as conn:
+            with limits.within(), engine.begin() as conn:  # bounded: etf_assets/limits.py
                 written, kept = load_one(
                     conn, doc, accession=ref.accession_number, filing_date=ref.filing_date,
                     cik=cik, url=client.archive_url(cik, ref.accession_number, name),
                     form=ref.form, report_date=ref.report_date,
                     acceptance_datetime=ref.acceptance_datetime)
+        except limits.LimitExceeded as exc:  # rolled back; the next filing goes on
+            result.failed[ref.accession_number] = str(exc)
+            log.error("%s %s failed: %s", ref.form, ref.accession_number, exc)
+            continue
         except unreadable as exc:
             result.skip(f"{skip_reason}: {str(exc)[:80]}")
             log.warning("%s %s skipped: %s", ref.form, ref.accession_number, exc)

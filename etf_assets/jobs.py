@@ -32,3 +32,10 @@ check_data_quality_job = define_asset_job(
     "downloading anything. With a trust partition (or range), only those trusts.",
     tags={"etf/job": "check_data_quality"},
 )
+
+refresh_coverage_job = define_asset_job(
+    "refresh_coverage", selection=AssetSelection.assets("coverage"),
+    description="The coverage report (and its check), from the warehouse and Dagster's "
+    "records: what run-all runs at its end (the daemon's automation refreshes it too).",
+    tags={"etf/job": "refresh_coverage"},
+)

@@ -63,6 +63,17 @@ EDGAR_TODAY_VAR = "ETF_EDGAR_TODAY"
 TRUST_WORKERS_VAR = "ETF_TRUST_WORKERS"
 DEFAULT_TRUST_WORKERS = 3
 
+# One filing's parse and load may take this long; then it is recorded failed with that
+# reason and the run goes on (etf_assets/limits.py). A normal N-CSR takes ~2 s, a
+# 50,000-position N-PORT ~20 s.
+FILING_BUDGET_VAR = "ETF_FILING_BUDGET_SECONDS"
+DEFAULT_FILING_BUDGET_SECONDS = 300.0
+
+# The SEC cache's size cap: beyond it the least recently used files are removed after
+# every run (etf_assets/edgar/cache.py prune; `etf-pipeline cache --prune`).
+CACHE_MAX_MB_VAR = "ETF_CACHE_MAX_MB"
+DEFAULT_CACHE_MAX_MB = 2048
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -201,11 +212,22 @@ def trust_workers() -> int:
                        integer=True))
 
 
+def filing_budget_seconds() -> float:
+    return _number(FILING_BUDGET_VAR, DEFAULT_FILING_BUDGET_SECONDS, low=0, high=86_400,
+                   low_inclusive=False)
+
+
+def cache_max_bytes() -> int:
+    return int(_number(CACHE_MAX_MB_VAR, DEFAULT_CACHE_MAX_MB, low=1, high=10_000_000,
+                       integer=True)) * 1024 * 1024
+
+
 def validate_numbers() -> None:
     """Every numeric setting, read once: SettingsError on the first bad one."""
     cache_ttl_seconds(), requests_per_second(), pause_seconds(), retry_policy()
     coverage_max_lag_days(), trust_workers(), edgar_today_override()
     validate_alerts()
+    filing_budget_seconds(), cache_max_bytes()
 
 
 def _postgres_url(var: str) -> str | None:

@@ -33,17 +33,20 @@ from dagster import (
     AssetKey,
     BackfillPolicy,
     Config,
+    DagsterExecutionInterruptedError,
     Failure,
     MetadataValue,
     multi_asset,
 )
 
-from etf_assets import settings
+from etf_assets import settings, stopping
+from etf_assets.edgar.cache import BodyCache
 from etf_assets.edgar.client import SecClient
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.flows.assets import FLOWS
 from etf_assets.prospectus.assets import PROSPECTUS
 from etf_assets.form_slice import FormSlice, LoadOptions
+from etf_assets.freshness import dead_runs
 from etf_assets.freshness.stale import GROUPS, read_states
 from etf_assets.lifecycle.assets import LIFECYCLE
 from etf_assets.ncsr.assets import NCSR
@@ -58,6 +61,7 @@ from etf_assets.partitions import (
     run_partition_keys,
 )
 from etf_assets.universe.assets import CLASSIFICATION
+from etf_assets.warehouse import failures
 from etf_assets.warehouse.engine import WarehouseResource
 
 # Load order: classification first.
@@ -106,20 +110,49 @@ def trust_filings(context: AssetExecutionContext, config: TrustFilingsConfig,
     # Trusts load in worker threads, each with its own client (the limiter is shared):
     # while one parses, loads and has its events recorded here, the next ones fetch.
     # Events and logs are emitted from this thread, trust by trust, in partition order.
-    for outcome in _load_trusts(plan, sec, engine, options, settings.trust_workers()):
-        outcome.log.replay(context.log, outcome.cik)
-        for key, data_version, md in outcome.materializations:
-            yield partition_materialization(key, outcome.cik, data_version, md)
-        if outcome.error:
-            failed[outcome.cik] = outcome.error
-        else:
-            loaded.append(outcome.cik)
+    # This process, on the run, with a heartbeat: a run whose process is gone is marked
+    # failed by the next run-all or sensor tick (etf_assets/freshness/dead_runs.py).
+    with dead_runs.heartbeat(context.instance, context.run_id):
+        try:
+            for outcome in _load_trusts(plan, sec, engine, options, settings.trust_workers()):
+                outcome.log.replay(context.log, outcome.cik)
+                for key, data_version, md in outcome.materializations:
+                    yield partition_materialization(key, outcome.cik, data_version, md)
+                if outcome.error:
+                    failed[outcome.cik] = outcome.error
+                else:
+                    loaded.append(outcome.cik)
+                if stopping.requested():
+                    break  # the trusts in progress abandon their filing (rolled back)
+        except stopping.Stopped:
+            pass
+    _prune_cache(context, sec)
+    if stopping.requested():  # SIGTERM / SIGINT (etf_assets/stopping.py): CANCELED
+        message = (f"{stopping.signal_name()}: stopped after {len(loaded) + len(failed)} "
+                   f"of {len(ciks)} trust(s); the filing in progress was rolled back")
+        context.log.warning(message)
+        context.instance.report_run_canceling(context.dagster_run, message=message)
+        raise DagsterExecutionInterruptedError(message)
     if loaded:
         yield from _checks(context, engine, loaded)
     if failed:
         raise Failure(description=f"{len(failed)} trust(s) failed: "
                       + "; ".join(f"{c}: {e}" for c, e in failed.items()),
                       metadata={"failed_trusts": MetadataValue.json(failed)})
+
+
+def _prune_cache(context: AssetExecutionContext, sec: SecClientResource) -> None:
+    """The SEC cache within ETF_CACHE_MAX_MB after every run, whoever launched it
+    (run-all, the sensors, the UI, a Celery worker): least recently used out first."""
+    try:
+        removed, freed = BodyCache(sec.cache_dir or settings.cache_dir()).prune(
+            settings.cache_max_bytes())
+    except OSError as exc:  # a cache problem is not the run's failure
+        context.log.warning("SEC cache not pruned: %s", exc)
+        return
+    if removed:
+        context.log.info("SEC cache: %d least recently used file(s) removed (%.1f MB), "
+                         "within %s", removed, freed / 2**20, settings.CACHE_MAX_MB_VAR)
 
 
 class _BufferedLog:
@@ -158,14 +191,21 @@ class _TrustOutcome:
     log: _BufferedLog
 
 
+def _short(reason: str, chars: int = 300) -> str:
+    """A failure's reason as shown: a hostile document's 5,000-digit value is not."""
+    return reason if len(reason) <= chars else f"{reason[:chars]}... ({len(reason):,} chars)"
+
+
 def _load_trust(cik: str, slices: list[FormSlice], client: SecClient, engine,
                 options: LoadOptions) -> _TrustOutcome:
-    """One trust's selected forms, in order, sharing one view of its submissions. A
-    failing form ends the trust (later forms need it, or can wait): what loaded before
-    is committed, but the trust is not marked loaded, so the rest is asked for again."""
+    """One trust's selected forms, in order, sharing one view of its submissions. A form
+    whose load raised, or a failing classification, ends the trust (later forms need it,
+    or can wait); a form some of whose filings failed (each recorded with its reason, e.g.
+    beyond etf_assets/limits.py) lets the next forms load. Either way the failing form is
+    not marked loaded, so it is asked for again."""
     log = _BufferedLog()
     out: list[tuple[AssetKey, str, dict]] = []
-    error = None
+    errors: list[str] = []
     with client.one_view_of_submissions():  # one submissions request per trust
         for form in slices:
             before = client.stats.snapshot()
@@ -174,15 +214,19 @@ def _load_trust(cik: str, slices: list[FormSlice], client: SecClient, engine,
             except Exception as exc:  # noqa: BLE001 - one trust's trouble stops no other
                 result, error = None, f"{type(exc).__name__}: {exc}"
             else:
-                error = "; ".join(f"{a}: {e}" for a, e in result.failed.items()) or None
+                error = "; ".join(f"{a}: {_short(e)}" for a, e in result.failed.items()) or None
+                if result.failed:  # counted per filing: backoff, then quarantine
+                    failures.record(engine, cik, form.group, result.failed)
             if error:
-                error = f"{form.group}: {error}"
-                log.error("%s %s", cik, error)
-                break
+                errors.append(f"{form.group}: {error}")
+                log.error("%s %s", cik, errors[-1])
+                if result is None or form.group == CLASSIFICATION.group:
+                    break  # the later forms need the classification / trouble not one filing's
+                continue  # some filings failed (each with its reason): the other forms go on
             stats = client.stats.since(before)
             out += [(key, result.data_version, {**md, **stats})
                     for key, md in result.metadata.items()]
-    return _TrustOutcome(cik, out, error, log)
+    return _TrustOutcome(cik, out, "; ".join(errors) or None, log)
 
 
 def _load_trusts(plan: dict[str, list[FormSlice]], sec: SecClientResource, engine,

@@ -45,9 +45,11 @@ def test_run_all_limit_processes_first_trusts_and_runs_show_in_instance(capsys, 
         home = Path(os.environ["DAGSTER_HOME"])
         assert (home / "dagster.yaml").exists()
         instance = DagsterInstance.get()
-        # Named jobs, several trusts per run: the universe, then one run for the three.
+        # Named jobs, several trusts per run: the universe, then one run for the three,
+        # then the coverage report (issue 24).
         runs = instance.get_runs()
-        assert sorted(r.job_name for r in runs) == ["refresh_trusts", "refresh_universe"]
+        assert sorted(r.job_name for r in runs) == ["refresh_coverage", "refresh_trusts",
+                                                    "refresh_universe"]
         trusts_run = next(r for r in runs if r.job_name == "refresh_trusts")
         assert trusts_run.tags["dagster/asset_partition_range_start"] == "0000000101"
         assert trusts_run.tags["dagster/asset_partition_range_end"] == "0000000103"

@@ -49,7 +49,7 @@ from etf_assets.coverage.report import (
 from etf_assets.freshness.stale import FORM_TO_GROUP, GROUPS, TRUST_ASSETS, read_states
 from etf_assets.warehouse.engine import WarehouseResource
 from etf_assets.warehouse.freshness import read_latest
-from etf_assets.warehouse.load import insert_rows
+from etf_assets.warehouse.load import insert_rows, lock_accession
 from etf_assets.warehouse.tables import coverage as coverage_table
 from etf_assets.warehouse.tables import etf, filing
 
@@ -220,6 +220,9 @@ def coverage(context: AssetExecutionContext, warehouse: WarehouseResource) -> Ma
     groups = list(GROUPS)
     as_of = datetime.now(timezone.utc).replace(tzinfo=None)
     with warehouse.get_engine().begin() as conn:  # read the previous report, replace it
+        # One report at a time (every run-all refreshes it, concurrent ones included): on
+        # PostgreSQL two replaces would both delete, then both insert the same keys.
+        lock_accession(conn, "coverage report")
         etfs = read_etfs(conn)
         states = read_states_by_group(context.instance, conn, sorted({e.cik for e in etfs}))
         rows = build_coverage(etfs, groups, states, as_of, read_previous(conn))

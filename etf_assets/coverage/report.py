@@ -142,17 +142,56 @@ def _cell(row: Mapping) -> str:
     return cell + (" (failed)" if row["last_failure_run_id"] else "")
 
 
+def _pct(n: int, total: int) -> str:
+    return f"{n} ({100 * n / total:.0f}%)" if total else "0"
+
+
+def summary_markdown(rows: Sequence[Mapping], groups: Sequence[str]) -> list[str]:
+    """Per form group: ETFs by status, with percentages."""
+    lines = ["| form group | ETFs | up to date | behind | last attempt failed | never loaded "
+             "| nothing filed |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for s in summary(rows, groups):
+        n = s["etfs"]
+        lines.append(f"| {s['form_group']} | {n} | {_pct(s[UP_TO_DATE], n)} | "
+                     f"{_pct(s[BEHIND], n)} | {_pct(s['last_attempt_failed'], n)} | "
+                     f"{_pct(s[NEVER_LOADED], n)} | {_pct(s[NOTHING_FILED], n)} |")
+    return lines
+
+
+def _rank(per_group: Mapping[str, Mapping]) -> tuple:
+    """What an operator looks at first: failed, then behind, then never loaded (the
+    latest first within each), then the rest."""
+    rows = list(per_group.values())
+    late = [r for r in rows if r["status"] in LATE]
+    if any(r["last_failure_run_id"] for r in late):
+        kind = 0
+    elif any(r["status"] == BEHIND for r in rows):
+        kind = 1
+    elif late:
+        kind = 2
+    else:
+        kind = 3
+    return (kind, -max(r["lag_days"] for r in rows), rows[0]["cik"], rows[0]["class_id"])
+
+
 def markdown(rows: Sequence[Mapping], groups: Sequence[str], limit: int = 200) -> str:
-    """One line per ETF, one column per form group, the latest ETFs first: the report as
-    the UI shows it (the full report is the `coverage` table)."""
+    """The per-group summary (percentages), then one line per ETF, one column per form
+    group: failed, behind and never-loaded ETFs first; ETFs with nothing filed in any
+    group are counted, not listed: the report as the UI shows it (the full report is the
+    `coverage` table)."""
     by_etf: dict[str, dict] = {}
     for r in rows:
         by_etf.setdefault(r["class_id"], {})[r["form_group"]] = r
-    order = sorted(by_etf.values(), key=lambda g: (-max(r["lag_days"] for r in g.values()),
-                                                   next(iter(g.values()))["cik"],
-                                                   next(iter(g.values()))["class_id"]))
-    lines = ["| ticker | fund | trust | " + " | ".join(groups) + " | max lag (d) |",
-             "|---|---|---|" + "---|" * len(groups) + "---:|"]
+    nothing = [g for g in by_etf.values()
+               if all(r["status"] == NOTHING_FILED for r in g.values())]
+    order = sorted((g for g in by_etf.values()
+                    if not all(r["status"] == NOTHING_FILED for r in g.values())), key=_rank)
+    lines = [*summary_markdown(rows, groups), ""]
+    if nothing:
+        lines += [f"{len(nothing)} ETFs have nothing filed in any form group (not listed "
+                  "below; in the `coverage` table).", ""]
+    lines += ["| ticker | fund | trust | " + " | ".join(groups) + " | max lag (d) |",
+              "|---|---|---|" + "---|" * len(groups) + "---:|"]
     for per_group in order[:limit]:
         first = next(iter(per_group.values()))
         cells = [_cell(per_group[g]) if g in per_group else "" for g in groups]
@@ -161,6 +200,6 @@ def markdown(rows: Sequence[Mapping], groups: Sequence[str], limit: int = 200) -
                      + " | ".join(cells)
                      + f" | {max(r['lag_days'] for r in per_group.values())} |")
     if len(order) > limit:
-        lines.append(f"\n{limit} of {len(order)} ETFs shown, the latest first; every row is "
-                     "in the warehouse table `coverage`.")
+        lines.append(f"\n{limit} of {len(order)} ETFs shown, failed, behind and never loaded "
+                     "first; every row is in the warehouse table `coverage`.")
     return "\n".join(lines)

@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from etf_assets import settings
+from etf_assets import settings, stopping
 from etf_assets.edgar.cache import BodyCache, is_immutable
 from etf_assets.edgar.ratelimit import RateLimiter, make_rate_limiter
 
@@ -223,6 +223,7 @@ class SecClient:
         pauses = 0
         last_error = ""
         while True:
+            stopping.check()  # stopping (SIGTERM): no new request
             self.limiter.acquire()
             with self._lock:
                 self.stats.sent[kind] += 1

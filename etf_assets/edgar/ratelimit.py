@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Protocol
 
+from etf_assets import stopping
 from etf_assets.settings import writable_problem
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class _SpacingLimiter:
                     announced = True
                 # Sleep in short steps so a pause shortened by another process is seen.
                 step = min(wait, 1.0)
+                stopping.check()  # a 10-minute pause does not hold up a stop
                 time.sleep(step)
                 waited += step
                 continue

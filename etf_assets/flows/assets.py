@@ -13,6 +13,7 @@ from typing import Optional
 from dagster import AssetSpec
 from sqlalchemy import Engine, select
 
+from etf_assets import limits
 from etf_assets.edgar.client import SecClient
 from etf_assets.edgar.submissions import FilingRef
 from etf_assets.flows.checks import ANNUAL_FLOWS, FLOW_CHECKS, SEVERITY, check_results
@@ -25,6 +26,7 @@ from etf_assets.form_slice import (
     TrustLoad,
     etf_trust_filings,
     fetch_primary,
+    held,
 )
 from etf_assets.freshness.stale import format_data_version
 from etf_assets.universe.assets import ETF_CLASSIFICATION
@@ -82,12 +84,14 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
         if ref.accession_number in loaded:
             result.skip("already loaded")
             continue
+        if held(engine, ref.accession_number, result):  # a poison filing: not now
+            continue
         fetched = fetch_primary(cik, ref, client, result)
         if fetched is None:
             continue
         name, doc = fetched
         try:
-            with engine.begin() as conn:
+            with limits.within(), engine.begin() as conn:  # bounded: etf_assets/limits.py
                 written = load_24f2(conn, doc, accession=ref.accession_number,
                                     filing_date=ref.filing_date, cik=cik, form=ref.form,
                                     url=client.archive_url(cik, ref.accession_number, name),
@@ -95,7 +99,7 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
                 not_etf = conn.execute(select(annual_flow.c.block).where(
                     annual_flow.c.accession_number == ref.accession_number,
                     annual_flow.c.covers_etf.is_(False))).all()
-        except Notice24F2Error as exc:  # nothing written: the transaction rolled back
+        except (Notice24F2Error, limits.LimitExceeded) as exc:  # the transaction rolled back
             result.failed[ref.accession_number] = str(exc)
             log.error("24F-2NT %s failed to load: %s", ref.accession_number, exc)
             continue

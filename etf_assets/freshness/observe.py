@@ -44,10 +44,12 @@ INDEX_PUBLICATION_GRACE_DAYS = 3
 INDEX_RETRY_SECONDS = 600
 
 
-def edgar_today() -> date:
-    """EDGAR's date now, or ETF_EDGAR_TODAY (replays against the fake EDGAR). Callers
-    look it up on this module: tests follow the fake's clock by replacing it."""
-    return settings.edgar_today_override() or datetime.now(EDGAR_TZ).date()
+def edgar_today(now: datetime | None = None) -> date:
+    """EDGAR's date at `now` (default: the machine's clock) in New York, or
+    ETF_EDGAR_TODAY (replays against the fake EDGAR). Callers look it up on this module:
+    tests follow the fake's clock by replacing it."""
+    return settings.edgar_today_override() or (now or datetime.now(EDGAR_TZ)).astimezone(
+        EDGAR_TZ).date()
 
 
 def read_index_days(client: SecClient, engine: Engine, ciks: list[str], cursor: dict,

@@ -13,6 +13,7 @@ Both decide staleness with the one rule in etf_assets/freshness/stale.py.
 """
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +32,7 @@ from sqlalchemy import Engine
 from etf_assets.edgar.client import SecClient, SecHttpError
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.freshness import observe
+from etf_assets.freshness.dead_runs import reap_dead_runs
 from etf_assets.freshness.observe import observe_submissions, read_current_feed, read_index_days
 from etf_assets.freshness.runs import plan_batches, requests_within_capacity
 from etf_assets.freshness.stale import read_states, stale_groups
@@ -44,6 +46,8 @@ FRESHNESS_INTERVAL_SECONDS = 30
 GAP_REPAIR_INTERVAL_SECONDS = 600
 MAX_INDEX_DAYS_PER_TICK = 10
 GAP_REPAIR_PER_TICK = 5
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -64,6 +68,8 @@ def plan_runs(instance: DagsterInstance, engine: Engine, order: list[str],
     """Run requests for the stale trusts among `ciks` (default: every partition), within
     the run queue's capacity."""
     ciks = order if ciks is None else ciks
+    for run_id, reason in reap_dead_runs(instance, now):  # their trusts: eligible again
+        log.warning("run %s marked failed: %s", run_id, reason)
     states = read_states(instance, ciks, now)
     with engine.connect() as conn:
         latest = read_latest(conn, ciks)

@@ -28,6 +28,7 @@ from dagster import AssetKey, DagsterEventType, DagsterInstance, DagsterRunStatu
 from dagster._core.definitions.data_version import DATA_VERSION_TAG
 
 from etf_assets.edgar.submissions import FilingRef
+from etf_assets.freshness.dead_runs import DEAD_TAG
 from etf_assets.freshness.index import IndexEntry
 from etf_assets.warehouse.freshness import Observation
 
@@ -165,6 +166,8 @@ def read_states(instance: DagsterInstance, partitions: Iterable[str],
 def _busy_reason(record, now: float) -> str | None:
     if record is None:
         return None  # the run was deleted
+    if DEAD_TAG in record.dagster_run.tags:
+        return None  # its process died (freshness/dead_runs.py): eligible at once
     status = record.dagster_run.status
     started = record.start_time or record.create_timestamp.timestamp()
     if status in _IN_FLIGHT:

@@ -67,6 +67,7 @@ from typing import Iterable, Iterator, Mapping
 import lxml.html
 from lxml import etree
 
+from etf_assets import limits
 from etf_assets.warehouse.tables import amount_problem
 
 __all__ = [
@@ -451,7 +452,15 @@ def _grid(table: etree._Element) -> list[list[_Cell]]:
     rowspan cell is kept in its first row only, the rows below skip its columns)."""
     rows: list[list[_Cell]] = []
     carry: dict[int, int] = {}
+    cells_read = 0
     for tr in _own_rows(table):
+        # limits: a candidate table beyond the bounds fails its filing (not skipped
+        # silently: it may be the highlights); checked before the row is read.
+        cells_read += len(tr)
+        limits.check_count("cells in one table", cells_read, limits.LIMITS.max_table_cells)
+        limits.check_count("columns in one table row", len(tr),
+                           limits.LIMITS.max_table_columns)
+        limits.check_time()
         taken = {c for c, n in carry.items() if n > 0}
         carry = {c: n - 1 for c, n in carry.items() if n > 1}
         cells: list[_Cell] = []

@@ -9,6 +9,7 @@ from typing import Optional
 from dagster import AssetSpec, MetadataValue
 from sqlalchemy import Engine, exists, select
 
+from etf_assets import limits
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.submissions import FilingRef, fetch_filings, raw_document_name
 from etf_assets.form_slice import FormSlice, LoadOptions, TrustLoad
@@ -26,6 +27,7 @@ from etf_assets.nport.parse import FORMS as NPORT_FORMS
 from etf_assets.nport.parse import NportParseError, iter_nport
 from etf_assets.universe.assets import ETF_CLASSIFICATION
 from etf_assets.nport.load import load_nport
+from etf_assets.warehouse import failures
 from etf_assets.warehouse.tables import filing, nport_monthly_flow, nport_report
 from etf_assets.nport.rows import series_key_for
 from etf_assets.warehouse.universe import etf_series_ids, mark_series_final
@@ -151,15 +153,22 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
             result.newest = max(filter(None, [result.newest, (report, ref.accession_number)]))
             result.skip("already loaded")
             continue
+        with engine.connect() as conn:  # a poison filing: not now (warehouse/failures.py)
+            hold = failures.held(conn, ref.accession_number)
+        if hold:
+            result.failed[ref.accession_number] = hold
+            continue
         try:
             doc = client.filing_document(cik, ref.accession_number,
                                          raw_document_name(ref.primary_document))
         except SecNotFound:
             result.failed[ref.accession_number] = "primary document not found on EDGAR"
             continue
+        budget = limits.new_budget()  # one per filing, header and load: etf_assets/limits.py
         try:
-            header = iter_nport(doc).header
-        except NportParseError as exc:
+            with limits.within(budget):
+                header = iter_nport(doc).header
+        except (NportParseError, limits.LimitExceeded) as exc:
             result.failed[ref.accession_number] = str(exc)
             log.error("N-PORT %s failed to parse: %s", ref.accession_number, exc)
             continue
@@ -171,7 +180,7 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
             result.skip("older report (default depth: newest only)")
             continue
         try:
-            with engine.begin() as conn:
+            with limits.within(budget), engine.begin() as conn:
                 written = load_nport(
                     conn, doc, accession=ref.accession_number, filing_date=ref.filing_date,
                     cik=cik, form=ref.form, acceptance_datetime=ref.acceptance_datetime,
@@ -183,7 +192,7 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
                     mark_series_final(conn, cik, sid, ref.accession_number, ref.filing_date)
                 skipped = conn.execute(select(nport_report.c.skipped).where(
                     nport_report.c.accession_number == ref.accession_number)).scalars().all()
-        except NportParseError as exc:  # the transaction rolled back: nothing half-loaded
+        except (NportParseError, limits.LimitExceeded) as exc:  # rolled back: nothing half-loaded
             result.failed[ref.accession_number] = str(exc)
             log.error("N-PORT %s failed to load: %s", ref.accession_number, exc)
             continue

@@ -37,6 +37,7 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
+from etf_assets import limits
 from etf_assets.warehouse.tables import amount_problem
 
 __all__ = [
@@ -1083,6 +1084,8 @@ class NportStream:
                 if name == "invstOrSec":
                     self.positions += 1
                     position = self.positions
+                    if not position % 256:
+                        limits.check_time()  # limits: the filing's time budget
                     fields = None
                     if not len(el):
                         self.skipped.append((position, "empty invstOrSec element"))

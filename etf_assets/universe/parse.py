@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from etf_assets import limits
+
 ETF_FUND_TYPE = "Exchange-Traded Fund"
 NCEN_FORMS = ("N-CEN", "N-CEN/A")
 _MUTUAL_FUND_TICKER = re.compile(r"^[A-Z]{4}X$")
@@ -92,7 +94,8 @@ def parse_ncen(xml: bytes) -> NcenReport:
     registrant_type: str | None = None
     last_filing = False
     try:
-        ctx = etree.iterparse(io.BytesIO(xml.lstrip()), events=("end",))
+        # limits: no entity expansion, no network (a downloaded document)
+        ctx = etree.iterparse(io.BytesIO(xml.lstrip()), events=("end",), **limits.SAFE_XML)
         for _, el in ctx:
             tag = _local(el.tag)
             if tag == "managementInvestmentQuestion":

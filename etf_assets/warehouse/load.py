@@ -36,7 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from etf_assets.warehouse.tables import ExactDecimal, filing, processing_log
+from etf_assets.warehouse.tables import ExactDecimal, filing, filing_failure, processing_log
 
 BATCH = 5_000
 # Rows per executemany on SQLite. Smaller batches keep the buffered row dicts and the
@@ -432,6 +432,8 @@ def replace_filing(
                 on_flush(name, written[name])
     buffers.clear()
     record_filing(conn, filing_row)
+    # Loaded: its earlier failures (etf_assets/warehouse/failures.py) are forgotten.
+    conn.execute(filing_failure.delete().where(filing_failure.c.accession_number == accession))
     log_processing(conn, cik, parser_type, latest_filing_date_seen)
     return written
 

@@ -1074,3 +1074,23 @@ security_holders = Table(
     Index("ix_security_holders_lei", "lei", "is_latest"),
     Index("ix_security_holders_series", "series_key", "is_latest", "security_key"),
 )
+
+
+# --- Poison filings (issue 24): each filing whose load failed, with a backoff; after
+# QUARANTINE_AFTER failures it is quarantined (etf_assets/warehouse/failures.py). ------
+
+filing_failure = Table(
+    "filing_failure",
+    metadata,
+    Column("accession_number", String(20), primary_key=True),
+    Column("cik", String(16), nullable=False),
+    Column("form_group", String(16), nullable=False, comment="freshness group: nport, ..."),
+    Column("failures", Integer, nullable=False, comment="failed attempts since the last "
+           "success or requeue"),
+    Column("first_failed_at", DateTime, nullable=False, comment="UTC"),
+    Column("last_failed_at", DateTime, nullable=False, comment="UTC"),
+    Column("retry_after", DateTime, comment="UTC; not attempted before (backoff)"),
+    Column("quarantined_at", DateTime, comment="UTC; set: not attempted until requeued"),
+    Column("last_reason", Text, nullable=False),
+    Index("ix_filing_failure_cik", "cik"),
+)

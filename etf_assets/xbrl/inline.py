@@ -43,6 +43,8 @@ from typing import Literal
 
 from lxml import etree
 
+from etf_assets import limits
+
 __all__ = [
     "IX_NAMESPACES",
     "Context",
@@ -234,6 +236,8 @@ _MONTHS["sept"] = 9
 
 
 def _decimal(digits: str, raw: str) -> Decimal:
+    if (absurd := limits.number_problem(digits)) is not None:  # limits: absurd numbers
+        raise _TransformError(absurd)
     if not _NUMBER.fullmatch(digits):
         raise _TransformError(f"not a number: {raw!r}")
     return Decimal(digits)
@@ -537,6 +541,8 @@ def _numeric_value(raw: str, fmt: str | None, scale: str | None,
             shift = int(scale)
         except ValueError:
             raise _TransformError(f"bad scale {scale!r}") from None
+        if abs(shift) > limits.LIMITS.max_exponent:  # limits: 10**999999999 is no value
+            raise _TransformError(f"scale {shift} out of range")
         value = _shift(value, shift)
     if negated and value:
         value = value.copy_negate()
@@ -593,6 +599,10 @@ def parse_inline_xbrl(data: bytes) -> InlineDocument:
         local = el.tag.rpartition("}")[2]
         if el.tag in _FACT_TAG_SET:
             raw_facts.append(el)
+            if not len(raw_facts) % 1000:  # limits: fact count and time, while reading
+                limits.check_count("inline XBRL facts", len(raw_facts),
+                                   limits.LIMITS.max_facts)
+                limits.check_time()
         elif local == "continuation":
             cid = el.get("id")
             if cid in continuations:
@@ -621,6 +631,8 @@ def parse_inline_xbrl(data: bytes) -> InlineDocument:
     used_continuations: set[str] = set()
     facts: list[Fact] = []
     for order, el in enumerate(raw_facts):
+        if not order % 500:
+            limits.check_time()  # limits: the filing's time budget
         facts.append(_read_fact(el, order, el in hidden, contexts, units, continuations,
                                 used_continuations, row_label))
     for cid in continuations.keys() - used_continuations:
@@ -695,6 +707,9 @@ def _read_fact(el: etree._Element, order: int, is_hidden: bool,
                 problem = problem or str(exc)
         else:
             value = text  # with a broken chain: the readable part (problem says so)
+        if len(text) > limits.LIMITS.max_text_chars:  # limits: text length
+            problem, value = f"text of {len(text):,} characters (limit " \
+                f"{limits.LIMITS.max_text_chars:,})", None
     if problem and kind != "nonNumeric":
         value = None
     return Fact(

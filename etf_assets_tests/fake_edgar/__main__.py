@@ -33,11 +33,17 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--error-rate", type=float, default=0.0)
     p.add_argument("--timeout-rate", type=float, default=0.0)
     p.add_argument("--truncate-rate", type=float, default=0.0)
+    p.add_argument("--hostile", action="store_true",
+                   help="add one trust per hostile-document attack (fake_edgar/hostile.py)")
     args = p.parse_args(argv)
     corpus = build_corpus(real_tickers=not args.no_real_tickers, generated_trusts=args.trusts,
                           series_per_trust=args.series, holdings_per_series=args.holdings,
                           seed=args.seed, today=args.today,
                           lifecycle_story=args.lifecycle_story)
+    if args.hostile:
+        from etf_assets_tests.fake_edgar.hostile import add_hostile_trusts
+
+        add_hostile_trusts(corpus)
     faults = Faults(error_rate=args.error_rate, timeout_rate=args.timeout_rate,
                     truncate_rate=args.truncate_rate)
     edgar = FakeEdgar(corpus, host=args.host, port=args.port, faults=faults).start()
