@@ -10,6 +10,7 @@ from dagster import AssetCheckSeverity
 from sqlalchemy import func, select
 
 from etf_assets.cli import _check_word, main
+from etf_assets.freshness.stale import GROUPS
 from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.tables import coverage
 from etf_assets_tests.conftest import start_fake
@@ -34,7 +35,9 @@ def test_cik_and_since(capsys, sec_env):
         assert "  nport          2 ETFs: 50% up to date, 0 behind (0 failed), 1 never " \
                "loaded, 0 nothing filed" in out, out
         with make_engine().connect() as conn:
-            assert conn.execute(select(func.count()).select_from(coverage)).scalar_one() == 10
+            # one row per ETF (2) and form group
+            assert (conn.execute(select(func.count()).select_from(coverage)).scalar_one()
+                    == 2 * len(GROUPS))
         assert main(["run-all", "--cik", "0000000102", "--since", "2026-01-01"]) == 0
         out = capsys.readouterr().out
         assert "N-PORT 1 filing(s), 8 holdings" in out  # the older report, now loaded

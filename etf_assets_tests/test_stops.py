@@ -42,8 +42,10 @@ def _warehouse(data_dir: Path) -> dict[str, tuple]:
             n = conn.execute(select(func.count()).select_from(table)).scalar_one()
             accs = ()
             if "accession_number" in table.c:
+                # NULL: a row no filing is evidence for (a lifecycle event from a ticker)
                 accs = tuple(sorted(conn.execute(
-                    select(table.c.accession_number).distinct()).scalars()))
+                    select(table.c.accession_number).distinct()).scalars(),
+                    key=lambda a: (a is not None, a or "")))
             out[table.name] = (n, accs)
     engine.dispose()
     return out
