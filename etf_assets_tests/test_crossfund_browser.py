@@ -1,5 +1,5 @@
 """The cross-fund explorer pages in a real browser (Debian's chromium through playwright,
-test_serve_browser.py's browser, Visit and screenshots): the security page, the compare
+etf_assets_tests/browser.py's server, browser, Visit and screenshots): the security page, the compare
 page with its chart, the ETF page's changes page, over test_crossfund_api.py's warehouse
 (real NPORT-Ps of DIA 0001752724-25-158219, XLK 0001410368-26-055331, trimmed SPY
 0001410368-26-055357, and DIA's second report edited from the real one, INVENTED
@@ -12,15 +12,11 @@ etf_assets.crossfund.queries, nor security_holders). Screenshots go to
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine, select
 
 from etf_assets.serve.app import create_app, read_only_engine
@@ -28,19 +24,19 @@ from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.tables import holding
 from etf_assets_tests.test_crossfund import DIA_MAY, XLK, module_warehouse
 from etf_assets_tests.test_crossfund_api import DIA_APRIL, _fill
-from etf_assets_tests.test_serve_browser import (  # noqa: F401 (module fixtures)
-    CHROMIUM,
-    Visit,
+from etf_assets_tests.browser import (  # noqa: F401 (module fixtures)
     browser,
     cell_values,
+    needs_chromium,
+    serve_on_loopback,
     shots,
+    visit,
 )
 
 XLK_NPORT = "0001410368-26-055331"
 APPLE = "037833100"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian's chromium is not installed (.ci/run installs it)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -54,29 +50,8 @@ def warehouse(tmp_path_factory) -> Iterator[Engine]:
 
 @pytest.fixture(scope="module")
 def base_url(warehouse) -> Iterator[str]:
-    """`serve`'s app (no API keys: loopback only) under uvicorn on a free loopback port."""
-    engine = read_only_engine(str(warehouse.url))
-    app = create_app(engine, api_keys=frozenset(), rate_per_minute=1_000_000)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
-    engine.dispose()
-
-
-@pytest.fixture
-def visit(browser, base_url):  # noqa: F811
-    return Visit(browser, base_url)
+    with serve_on_loopback(str(warehouse.url)) as base:
+        yield base
 
 
 def _weights(conn, accession: str) -> dict[str, Decimal]:
@@ -95,7 +70,7 @@ def _weights(conn, accession: str) -> dict[str, Decimal]:
     return dict(out)
 
 
-def test_security_page_lists_both_holders_from_the_etf_page(visit, warehouse, shots):  # noqa: F811
+def test_security_page_lists_both_holders_from_the_etf_page(visit, warehouse, shots):
     """From DIA's holdings table, Apple's name links to its security page: XLK's
     0001410368-26-055331 first, DIA's newest report (0009999999-25-000531) second, each
     with the value, shares and weight in `holding`, and their total."""
@@ -128,7 +103,7 @@ def test_security_page_lists_both_holders_from_the_etf_page(visit, warehouse, sh
     visit.finish(shots, "crossfund-security-apple")
 
 
-def test_compare_page_overlap_and_chart(visit, warehouse, shots):  # noqa: F811
+def test_compare_page_overlap_and_chart(visit, warehouse, shots):
     """DIA (its newest report, 0009999999-25-000531) against XLK: the common CUSIPs and
     the overlap by weight summed here from `holding`; the chart draws each fund's weight
     in each common position (2 bars a position); what each holds alone."""
@@ -163,7 +138,7 @@ def test_compare_page_overlap_and_chart(visit, warehouse, shots):  # noqa: F811
     visit.finish(shots, "crossfund-compare-dia-xlk")
 
 
-def test_changes_page_between_the_two_newest_reports(visit, warehouse, shots):  # noqa: F811
+def test_changes_page_between_the_two_newest_reports(visit, warehouse, shots):
     """DIA's changes link: April's real report to May's edited one by default: Adobe
     added, NIKE removed, Apple increased, Boeing decreased, values from `holding`."""
     with warehouse.connect() as conn:

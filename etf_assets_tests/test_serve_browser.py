@@ -15,16 +15,11 @@ from __future__ import annotations
 
 import csv as csv_module
 import io
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-import uvicorn
 from sqlalchemy import Engine, and_, func, or_, select
 
 from etf_assets.serve import display
@@ -38,6 +33,14 @@ from etf_assets.warehouse.tables import (
     performance,
     prospectus_fee,
 )
+from etf_assets_tests.browser import (  # noqa: F401 (module fixtures)
+    browser,
+    cell_values,
+    needs_chromium,
+    serve_on_loopback,
+    shots,
+    visit,
+)
 from etf_assets_tests.fake_edgar.build import DIA_NPORT
 from etf_assets_tests.serve_warehouse import (
     DIA_CIK,
@@ -48,16 +51,10 @@ from etf_assets_tests.serve_warehouse import (
     load_serve_warehouse,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-SCREENSHOTS = Path(__file__).resolve().parents[1] / ".test-output" / "screenshots"
 AAAA_CLASS, AAAA_SERIES = "C900000000", "S900000000"
 STANDARD_PERIODS = ("1y", "3y", "5y", "10y", "since_inception")
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian's chromium is not installed (.ci/run installs it)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -71,82 +68,8 @@ def warehouse(tmp_path_factory) -> Iterator[Engine]:
 
 @pytest.fixture(scope="module")
 def base_url(warehouse) -> Iterator[str]:
-    """`serve`'s app (no API keys: loopback only) under uvicorn on a free loopback port."""
-    engine = read_only_engine(str(warehouse.url))
-    app = create_app(engine, api_keys=frozenset(), rate_per_minute=1_000_000)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def shots() -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    print(f"\nexplorer screenshots: {SCREENSHOTS}")
-    return SCREENSHOTS
-
-
-class Visit:
-    """One page in a fresh browser context, failing on any console error, uncaught
-    exception, failed request or HTTP error status of the page or its resources."""
-
-    def __init__(self, browser, base_url: str):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.page = self.context.new_page()
-        self.base_url, self.problems = base_url, []
-        self.page.on("console", lambda m: m.type == "error" and self.problems.append(
-            f"console: {m.text}"))
-        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(
-            f"request failed: {r.url}"))
-        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(
-            f"HTTP {r.status}: {r.url}"))
-
-    def open(self, path: str):
-        response = self.page.goto(self.base_url + path)
-        assert response is not None and response.status == 200, path
-        return self.page
-
-    def finish(self, shots: Path, name: str) -> Path:
-        target = shots / f"{name}.png"
-        self.page.screenshot(path=str(target), full_page=True)
-        self.context.close()
-        assert not self.problems, self.problems
-        return target
-
-
-@pytest.fixture
-def visit(browser, base_url):
-    return Visit(browser, base_url)
-
-
-def cell_values(page, selector: str) -> list[str]:
-    """The exact warehouse values a table's cells carry (data-value)."""
-    return page.eval_on_selector_all(f"{selector} td[data-value]",
-                                     "cells => cells.map(c => c.dataset.value)")
+    with serve_on_loopback(str(warehouse.url)) as base:
+        yield base
 
 
 def bars(page, selector: str) -> int:
