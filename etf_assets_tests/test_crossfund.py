@@ -57,6 +57,7 @@ from etf_assets.crossfund.queries import (
     flows_vs_returns,
     holders,
     overlap,
+    pick_older,
     pick_report,
     reports_of,
     resolve_etf,
@@ -394,6 +395,10 @@ def test_changes_between_two_reports_and_latest_moves(loaded):
         newer = pick_report(reports, "2025-05-31", default_index=0)
         assert pick_report(reports, "0001752724-25-158219", default_index=0) == older
         assert pick_report(reports, "2024-01-01", default_index=0) is None
+        # The changes' "from": the report before `newer`, or the one asked for.
+        assert pick_older(reports, newer, None) == older
+        assert pick_older(reports, older, None) is None
+        assert pick_older(reports, older, dt.date(2025, 5, 31)) == newer
         result = changes(conn, older, newer)
         (apple,) = [h for h in holders(conn, "037833100").holders if h.series_key == DIA]
     assert apple.accession_number == DIA_MAY and apple.value_usd == Decimal("1190000000")

@@ -389,6 +389,18 @@ def pick_report(reports: Sequence[ReportRef], wanted: str | date | None,
     return None
 
 
+def pick_older(reports: Sequence[ReportRef], newer: ReportRef,
+               wanted: str | date | None) -> ReportRef | None:
+    """The report to compare `newer` with (the changes' "from"): `wanted` as `pick_report`
+    finds it if given, else the newest report before `newer` in the order of `reports`
+    (report date, filing date, accession); None if there is none."""
+    if wanted:
+        return pick_report(reports, wanted, default_index=0)
+    key = (newer.report_date, newer.filing_date, newer.accession_number)
+    return next((r for r in reports
+                 if (r.report_date, r.filing_date, r.accession_number) < key), None)
+
+
 def _report_positions(conn: Connection, report: ReportRef) -> tuple[dict[str, FundPosition], int]:
     rows = conn.execute(
         select(sh.security_key, sh.name, sh.pct_val, sh.value_usd, sh.balance, sh.positions)

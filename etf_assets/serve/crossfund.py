@@ -147,11 +147,7 @@ def etf_changes(conn: Conn, etf_id: EtfId,
     if newer is None:
         raise not_found(f"N-PORT report {to or ''} of ETF {etf_id!r}".replace("  ", " "),
                         f"{len(reports)} report(s) loaded")
-    older = (X.pick_report(reports, want_from, default_index=0) if from_
-             else next((r for r in reports if (r.report_date, r.filing_date,
-                                                r.accession_number)
-                        < (newer.report_date, newer.filing_date, newer.accession_number)),
-                       None))
+    older = X.pick_older(reports, newer, want_from if from_ else None)
     if older is None:
         raise not_found(f"an earlier N-PORT report of ETF {etf_id!r} to compare with"
                         if not from_ else f"N-PORT report {from_} of ETF {etf_id!r}",

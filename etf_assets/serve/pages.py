@@ -313,11 +313,7 @@ def changes_page(conn: Conn, etf_id: str,
     ident = e["ticker"] or e["class_id"]
     reports = X.reports_of(conn, e["series_id"])
     newer = X.pick_report(reports, to or None, default_index=0)
-    older = None
-    if newer is not None:
-        older = (X.pick_report(reports, from_, default_index=0) if from_ else next(
-            (r for r in reports if (r.report_date, r.filing_date, r.accession_number)
-             < (newer.report_date, newer.filing_date, newer.accession_number)), None))
+    older = X.pick_older(reports, newer, from_) if newer is not None else None
     if (to and newer is None) or (from_ and older is None):
         raise PageError(404, f"N-PORT report {to if to and newer is None else from_} of "
                              f"ETF {etf_id!r} is not loaded ({len(reports)} report(s) are)")
