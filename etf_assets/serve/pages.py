@@ -332,7 +332,7 @@ def trust_page(conn: Conn, cik: str) -> HTMLResponse:
     t = Q.get_trust(conn, cik10)
     if t is None:
         raise PageError(404, f"trust {cik10} not found")
-    etfs = Q.latest_state(conn, cik=cik10, limit=LIST_LIMIT)
+    etfs = Q.trust_etfs(conn, cik10, limit=LIST_LIMIT)
     series = Q.list_series(conn, cik=cik10, limit=LIST_LIMIT)
     filings = Q.list_filings(conn, cik=cik10, limit=LIST_LIMIT)
     return render("trust.html", t=t, etfs=etfs.rows, more_etfs=etfs.next_cursor is not None,

@@ -666,12 +666,12 @@ def etf_per_share(conn: Connection, e: Row) -> list[Row]:
 # --------------------------------------------------------------------------- queries
 
 
-def latest_state(conn: Connection, *, limit: int = 100, cursor: Optional[str] = None,
-                 cik: Optional[str] = None) -> Page:
-    """Every ETF class as the universe tables hold it today (active or not, since when
-    and why, first seen, current ticker) and its newest N-PORT (report date, net
-    assets): the trust page's ETF list. The API's /queries/latest-state is
-    `lifecycle_states` (the lifecycle rollup)."""
+def trust_etfs(conn: Connection, cik: str, *, limit: int = 100,
+               cursor: Optional[str] = None) -> Page:
+    """The trust's ETF classes as the universe tables hold them (active or not, since
+    when and why, first seen, current ticker), each with its newest N-PORT (report date,
+    net assets, accession): the trust page's ETF list. The current lifecycle state of
+    every series and class is `lifecycle_states`."""
     keys = [Key(etf.c.class_id)]
     newest = (select(nport_report.c.report_date, nport_report.c.net_assets,
                      nport_report.c.accession_number)
@@ -687,9 +687,7 @@ def latest_state(conn: Connection, *, limit: int = 100, cursor: Optional[str] = 
         .label("net_assets"),
         newest.with_only_columns(nport_report.c.accession_number).scalar_subquery()
         .label("nport_accession"))
-        .where(etf.c.is_etf.is_(True)), keys)
-    if cik:
-        stmt = stmt.where(etf.c.cik == cik)
+        .where(etf.c.is_etf.is_(True), etf.c.cik == cik), keys)
     return page(conn, stmt, keys, limit, cursor)
 
 
