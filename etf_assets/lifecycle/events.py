@@ -17,10 +17,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from etf_assets.lifecycle.header import FilingHeader
+from etf_assets.warehouse.lifecycle_vocabulary import (  # noqa: F401 (re-exported)
+    CHANGED,
+    CLOSED,
+    DELAYED,
+    EFFECTIVE,
+    PROPOSED,
+    SERIES_LEVEL,
+    TRADING,
+)
 
-PROPOSED, DELAYED, EFFECTIVE, TRADING, CHANGED, CLOSED = (
-    "proposed", "delayed", "effective", "trading", "changed", "closed")
-KINDS = (PROPOSED, DELAYED, EFFECTIVE, TRADING, CHANGED, CLOSED)
 # The rollup: a later stage outranks an earlier one whatever the filing order (a
 # 485BPOS over a 485BXT over a 485APOS); `changed` never moves the state.
 RANK = {PROPOSED: 1, DELAYED: 2, EFFECTIVE: 3, TRADING: 4, CLOSED: 5}
@@ -40,8 +46,6 @@ HEADER_FORMS = APOS_FORMS | BXT_FORMS | BPOS_FORMS | CHANGE_FORMS | DEREGISTRATI
 # date (not in the header: the date is then unknown until a 485BXT or 485BPOS says).
 NEW_SERIES_DAYS = 75
 OTHER_AMENDMENT_DAYS = 60
-
-SERIES_LEVEL = ""  # class_key of an event about a whole series
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from etf_assets.serve import models
 from etf_assets.serve import queries as Q
 from etf_assets.serve.app import ApiError, caller, get_conn, not_found, respond
 from etf_assets.warehouse import lifecycle_queries as LQ
+from etf_assets.warehouse.lifecycle_vocabulary import STATES
 
 ERRORS = {s: {"model": models.ErrorResponse} for s in (401, 403, 404, 422, 429, 503)}
 router = APIRouter(dependencies=[Depends(caller)], responses=ERRORS)
@@ -319,8 +320,7 @@ def etf_filings(request: Request, conn: Conn, etf_id: EtfId, form: Form = None,
             summary="The lifecycle rollup: every series' and class's current state")
 def latest_state(request: Request, conn: Conn,
                  cik: Annotated[Optional[str], Query(pattern=r"^\d{1,10}$")] = None,
-                 state: Annotated[Optional[Literal["proposed", "delayed", "effective",
-                                                   "trading", "closed"]], Query()] = None,
+                 state: Annotated[Optional[Literal[STATES]], Query()] = None,
                  limit: Limit = 100, cursor: Cursor = None, fmt: Format = "json") -> Response:
     page = Q.lifecycle_states(conn, cik=_cik(cik) if cik else None, state=state, limit=limit,
                               cursor=cursor)

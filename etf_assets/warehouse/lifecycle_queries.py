@@ -6,8 +6,8 @@ serving app's `/api/queries/upcoming-effective-dates`, `/delayed-funds`, `/new-f
 Why here and not in the lifecycle slice: the serving app reads the warehouse through
 read-only query modules and never imports a slice; the warehouse package is the layer
 both already depend on (tables, engine). So this module imports only the tables and
-compares against the states as `lifecycle_state.state` stores them (the strings below
-are the table's vocabulary, SCHEMA.md; etf_assets.lifecycle.events writes them).
+compares against the states as `lifecycle_state.state` stores them (the names of
+etf_assets/warehouse/lifecycle_vocabulary.py, which etf_assets.lifecycle.events writes).
 
 Every query reads `lifecycle_state` at the series level (`class_key = ''`: one row per
 fund) joined to `trust` (or `registrant_candidate`, for a new family) for the trust's
@@ -29,10 +29,14 @@ from etf_assets.warehouse.tables import (
     registrant_candidate,
     trust,
 )
+from etf_assets.warehouse.lifecycle_vocabulary import (
+    CLOSED,
+    DELAYED,
+    EFFECTIVE,
+    PROPOSED,
+    SERIES_LEVEL,
+)
 
-# lifecycle_state.state / lifecycle_event.kind values and the series-level class_key.
-PROPOSED, DELAYED, EFFECTIVE, CLOSED = "proposed", "delayed", "effective", "closed"
-SERIES_LEVEL = ""
 ACCESSION = re.compile(r"\d{10}-\d{2}-\d{6}")
 
 
