@@ -398,3 +398,22 @@ def test_hostile_parameters_get_422_naming_the_field(api, path, params, field):
 
 def test_no_such_endpoint_is_a_404_in_the_one_shape(api):
     assert error(api, "/api/nothing", 404)["code"] == "not_found"
+
+
+def test_models_decimals_are_strings_and_pages_keep_their_names():
+    """The shared model pieces: a DecimalStr field takes the exact text and refuses a JSON
+    number (a float has lost digits), writes a string back; a Page[...] subclass keeps its
+    own schema name and the envelope's fields."""
+    from pydantic import ValidationError
+
+    fee = models.Fee.model_validate({"accession_number": "0001752724-25-158219",
+                                     "filing_date": "2025-06-27", "management_fee": "0.0016"})
+    assert fee.management_fee == Decimal("0.0016")
+    assert '"management_fee":"0.0016"' in fee.model_dump_json()
+    with pytest.raises(ValidationError, match="never a JSON number"):
+        models.Fee.model_validate({"accession_number": "0001752724-25-158219",
+                                   "filing_date": "2025-06-27", "management_fee": 0.0016})
+    schema = models.TrustPage.model_json_schema(mode="serialization")
+    assert schema["title"] == "TrustPage" and "description" not in schema
+    assert list(schema["properties"]) == ["next_cursor", "next", "items"]
+    assert schema["properties"]["items"]["items"] == {"$ref": "#/$defs/Trust"}

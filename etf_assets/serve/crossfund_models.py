@@ -7,12 +7,11 @@ net assets as N-PORT reports them (3.21 = 3.21%); expense ratios are fractions
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Optional
 
 from pydantic import Field
 
-from etf_assets.serve.models import Model
+from etf_assets.serve.models import DecimalStr, Model
 
 
 class Holder(Model):
@@ -30,9 +29,9 @@ class Holder(Model):
     isin: Optional[str] = None
     units: Optional[str] = Field(None, examples=["NS"])
     payoff_profile: Optional[str] = None
-    balance: Optional[Decimal] = Field(None, examples=["45203775"])
-    value_usd: Optional[Decimal] = Field(None, examples=["11472266057.25"])
-    pct_val: Optional[Decimal] = Field(None, description="percent of the fund's net assets",
+    balance: Optional[DecimalStr] = Field(None, examples=["45203775"])
+    value_usd: Optional[DecimalStr] = Field(None, examples=["11472266057.25"])
+    pct_val: Optional[DecimalStr] = Field(None, description="percent of the fund's net assets",
                                        examples=["13.62527358946"])
     positions: int = Field(description="the fund's positions summed (lots)")
 
@@ -40,8 +39,8 @@ class Holder(Model):
 class SecurityHolders(Model):
     query: str = Field(examples=["037833100"])
     funds: int = Field(description="funds holding it (all, whatever the limit)")
-    total_value_usd: Optional[Decimal] = Field(None, description="across all funds")
-    total_balance: dict[str, Decimal] = Field(description="shares / principal across all "
+    total_value_usd: Optional[DecimalStr] = Field(None, description="across all funds")
+    total_balance: dict[str, DecimalStr] = Field(description="shares / principal across all "
                                               "funds, per unit (NS, PA, ...)")
     items: list[Holder]
 
@@ -50,9 +49,9 @@ class FundPosition(Model):
     series_key: str
     security_key: str
     name: Optional[str] = None
-    pct_val: Optional[Decimal] = None
-    value_usd: Optional[Decimal] = None
-    balance: Optional[Decimal] = None
+    pct_val: Optional[DecimalStr] = None
+    value_usd: Optional[DecimalStr] = None
+    balance: Optional[DecimalStr] = None
 
 
 class OverlapFund(Model):
@@ -65,7 +64,7 @@ class OverlapFund(Model):
     securities: int = Field(description="identified securities in its newest report")
     unidentified_positions: int = Field(description="positions without a usable "
                                         "identifier: never common")
-    common_weight: Decimal = Field(description="its own weight in the common securities")
+    common_weight: DecimalStr = Field(description="its own weight in the common securities")
     alone_count: int
     alone: list[FundPosition] = Field(description="held by none of the others, largest first")
 
@@ -73,22 +72,22 @@ class OverlapFund(Model):
 class CommonPosition(Model):
     security_key: str
     name: Optional[str] = None
-    min_weight: Decimal
-    weights: dict[str, Optional[Decimal]] = Field(description="ETF -> percent of net assets")
-    values_usd: dict[str, Optional[Decimal]]
+    min_weight: DecimalStr
+    weights: dict[str, Optional[DecimalStr]] = Field(description="ETF -> percent of net assets")
+    values_usd: dict[str, Optional[DecimalStr]]
 
 
 class Pair(Model):
     a: str
     b: str
     common: int
-    overlap_weight: Decimal
+    overlap_weight: DecimalStr
 
 
 class Overlap(Model):
     etfs: list[str] = Field(examples=[["DIA", "XLK"]])
     common_count: int
-    overlap_weight: Decimal = Field(description="sum over the common securities of the "
+    overlap_weight: DecimalStr = Field(description="sum over the common securities of the "
                                     "smallest weight (percent)", examples=["15.276041898887"])
     pairs: list[Pair]
     funds: list[OverlapFund]
@@ -107,14 +106,14 @@ class Change(Model):
     name: Optional[str] = None
     change: str = Field(examples=["increased"],
                         description="added | removed | increased | decreased | unchanged")
-    balance_from: Optional[Decimal] = None
-    balance_to: Optional[Decimal] = None
-    balance_change: Optional[Decimal] = None
-    value_from: Optional[Decimal] = None
-    value_to: Optional[Decimal] = None
-    value_change: Optional[Decimal] = None
-    pct_from: Optional[Decimal] = None
-    pct_to: Optional[Decimal] = None
+    balance_from: Optional[DecimalStr] = None
+    balance_to: Optional[DecimalStr] = None
+    balance_change: Optional[DecimalStr] = None
+    value_from: Optional[DecimalStr] = None
+    value_to: Optional[DecimalStr] = None
+    value_change: Optional[DecimalStr] = None
+    pct_from: Optional[DecimalStr] = None
+    pct_to: Optional[DecimalStr] = None
 
 
 class Changes(Model):
@@ -137,11 +136,11 @@ class FeePoint(Model):
     accession_number: str
     form: Optional[str] = None
     filing_date: date
-    gross_expense_ratio: Optional[Decimal] = None
-    net_expense_ratio: Optional[Decimal] = None
-    management_fee: Optional[Decimal] = None
-    fee_waiver: Optional[Decimal] = None
-    expenses_paid_per_10k: Optional[Decimal] = None
+    gross_expense_ratio: Optional[DecimalStr] = None
+    net_expense_ratio: Optional[DecimalStr] = None
+    management_fee: Optional[DecimalStr] = None
+    fee_waiver: Optional[DecimalStr] = None
+    expenses_paid_per_10k: Optional[DecimalStr] = None
     period_start: Optional[date] = None
 
 
@@ -153,12 +152,12 @@ class FeeHistory(Model):
 
 class FlowMonth(Model):
     month_end: date
-    sales: Optional[Decimal] = None
-    reinvestment: Optional[Decimal] = None
-    redemption: Optional[Decimal] = None
-    net_flow: Optional[Decimal] = Field(None, description="sales + reinvestment - redemption")
-    total_return: Optional[Decimal] = Field(None, description="percent, as written")
-    net_assets: Optional[Decimal] = Field(None, description="of the report dated this month")
+    sales: Optional[DecimalStr] = None
+    reinvestment: Optional[DecimalStr] = None
+    redemption: Optional[DecimalStr] = None
+    net_flow: Optional[DecimalStr] = Field(None, description="sales + reinvestment - redemption")
+    total_return: Optional[DecimalStr] = Field(None, description="percent, as written")
+    net_assets: Optional[DecimalStr] = Field(None, description="of the report dated this month")
     flow_accession: Optional[str] = None
     return_accession: Optional[str] = None
 

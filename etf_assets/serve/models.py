@@ -7,13 +7,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Annotated, Any, Generic, Optional, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="allow")
+
+
+def _written_as_text(value: Any) -> Any:
+    # A JSON number parsed as float has already lost digits: the contract is a string.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("an exact decimal is written as a string, never a JSON number")
+    return value
+
+
+# Money, shares, weights and ratios: an exact Decimal, a string in JSON ("36544885644.96").
+# Checking answers against a model refuses a number in its place.
+DecimalStr = Annotated[Decimal, BeforeValidator(_written_as_text),
+                       PlainSerializer(str, return_type=str, when_used="json")]
 
 
 class ErrorBody(BaseModel):
@@ -31,9 +44,15 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-class PageOf(Model):
+T = TypeVar("T")
+
+
+# The envelope of every paged list (`class TrustPage(Page[Trust]): pass` keeps the schema's
+# name TrustPage). No docstring: it would become each page's description.
+class Page(Model, Generic[T]):
     next_cursor: Optional[str] = Field(None, description="opaque; pass as ?cursor=")
     next: Optional[str] = Field(None, description="the next page's URL, absent on the last page")
+    items: list[T]
 
 
 class CoverageSummary(Model):
@@ -69,8 +88,8 @@ class TrustDetail(Trust):
     latest_filings: dict[str, dict[str, Any]] = {}
 
 
-class TrustPage(PageOf):
-    items: list[Trust]
+class TrustPage(Page[Trust]):
+    pass
 
 
 class Series(Model):
@@ -102,8 +121,8 @@ class SeriesDetail(Series):
     classes: list[SeriesClass]
 
 
-class SeriesPage(PageOf):
-    items: list[SeriesListItem]
+class SeriesPage(Page[SeriesListItem]):
+    pass
 
 
 class TickerPeriod(Model):
@@ -133,8 +152,8 @@ class Filing(Model):
     sec_url: Optional[str] = Field(None, description="the filing's index page on EDGAR")
 
 
-class FilingPage(PageOf):
-    items: list[Filing]
+class FilingPage(Page[Filing]):
+    pass
 
 
 class FilingDetail(Filing):
@@ -157,8 +176,8 @@ class EtfListItem(Model):
     active: bool
 
 
-class EtfPage(PageOf):
-    items: list[EtfListItem]
+class EtfPage(Page[EtfListItem]):
+    pass
 
 
 class Fee(Model):
@@ -167,13 +186,13 @@ class Fee(Model):
     effective_date: Optional[date] = None
     class_id: Optional[str] = None
     series_id: Optional[str] = None
-    management_fee: Optional[Decimal] = Field(None, examples=["0.0016"])
-    distribution_12b1_fee: Optional[Decimal] = None
-    other_expenses: Optional[Decimal] = None
-    acquired_fund_fees: Optional[Decimal] = None
-    total_annual_expenses: Optional[Decimal] = None
-    fee_waiver: Optional[Decimal] = None
-    net_expenses: Optional[Decimal] = None
+    management_fee: Optional[DecimalStr] = Field(None, examples=["0.0016"])
+    distribution_12b1_fee: Optional[DecimalStr] = None
+    other_expenses: Optional[DecimalStr] = None
+    acquired_fund_fees: Optional[DecimalStr] = None
+    total_annual_expenses: Optional[DecimalStr] = None
+    fee_waiver: Optional[DecimalStr] = None
+    net_expenses: Optional[DecimalStr] = None
 
 
 class EtfDetail(EtfListItem):
@@ -200,10 +219,10 @@ class Position(Model):
     cusip: Optional[str] = None
     isin: Optional[str] = None
     ticker: Optional[str] = None
-    balance: Optional[Decimal] = None
+    balance: Optional[DecimalStr] = None
     units: Optional[str] = None
-    value_usd: Optional[Decimal] = Field(None, examples=["2434530876.41"])
-    pct_val: Optional[Decimal] = None
+    value_usd: Optional[DecimalStr] = Field(None, examples=["2434530876.41"])
+    pct_val: Optional[DecimalStr] = None
     currency: Optional[str] = None
     asset_category: Optional[str] = None
     is_derivative: bool
@@ -212,8 +231,8 @@ class Position(Model):
 class Derivative(Model):
     position: int
     kind: str
-    notional: Optional[Decimal] = None
-    unrealized_appreciation: Optional[Decimal] = None
+    notional: Optional[DecimalStr] = None
+    unrealized_appreciation: Optional[DecimalStr] = None
 
 
 class Holdings(Model):
@@ -224,7 +243,7 @@ class Holdings(Model):
     report_date: date = Field(examples=["2025-04-30"])
     filing_date: date
     form: Optional[str] = None
-    net_assets: Optional[Decimal] = None
+    net_assets: Optional[DecimalStr] = None
     positions_in_document: int
     holdings: list[Position]
     derivatives: list[Derivative]
@@ -241,11 +260,11 @@ class PerformanceRow(Model):
     index_name: Optional[str] = None
     period: str = Field(examples=["1y"])
     year: Optional[int] = None
-    ncsr_value: Optional[Decimal] = None
+    ncsr_value: Optional[DecimalStr] = None
     ncsr_as_of: Optional[date] = None
     ncsr_period_start: Optional[date] = None
     ncsr_accession_number: Optional[str] = None
-    prospectus_value: Optional[Decimal] = None
+    prospectus_value: Optional[DecimalStr] = None
     prospectus_as_of: Optional[date] = None
     prospectus_accession_number: Optional[str] = None
 
@@ -258,10 +277,10 @@ class Performance(Model):
 
 class MonthlyFlow(Model):
     month_end: date
-    sales: Optional[Decimal] = None
-    reinvestment: Optional[Decimal] = None
-    redemption: Optional[Decimal] = None
-    net: Optional[Decimal] = None
+    sales: Optional[DecimalStr] = None
+    reinvestment: Optional[DecimalStr] = None
+    redemption: Optional[DecimalStr] = None
+    net: Optional[DecimalStr] = None
     accession_number: str
     report_date: date
 
@@ -270,9 +289,9 @@ class AnnualFlow(Model):
     accession_number: str
     block: int
     fiscal_year_end: date
-    aggregate_sales: Optional[Decimal] = None
-    redeemed_in_year: Optional[Decimal] = None
-    net_sales: Optional[Decimal] = None
+    aggregate_sales: Optional[DecimalStr] = None
+    redeemed_in_year: Optional[DecimalStr] = None
+    net_sales: Optional[DecimalStr] = None
     covers: str = Field(description="named: item 2 names the ETF; whole_filer: the block "
                         "covers every series of the trust")
 
@@ -308,8 +327,8 @@ class LatestState(Model):
     sec_url: Optional[str] = None
 
 
-class LatestStatePage(PageOf):
-    items: list[LatestState]
+class LatestStatePage(Page[LatestState]):
+    pass
 
 
 class LifecycleFund(Model):
