@@ -5,11 +5,12 @@ alerted the same day; the daily index stays the backstop for what the feed misse
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from dagster import instance_for_test
 from sqlalchemy import select
 
+from etf_assets import clock
 from etf_assets.alerts.sensors import default_sender, evaluate_alerts
 from etf_assets.alerts.subscriptions import load_subscriptions
 from etf_assets.edgar.client import SecClient
@@ -22,7 +23,7 @@ from etf_assets.freshness.sensors import FRESHNESS_INTERVAL_SECONDS, evaluate_fr
 from etf_assets.freshness.stale import FORM_TO_GROUPS
 from etf_assets.partitions import CIK_PARTITIONS_NAME
 from etf_assets.warehouse.engine import make_engine
-from etf_assets.warehouse.tables import nport_report, sec_latest_filing
+from etf_assets.warehouse.tables import filing, nport_report, sec_latest_filing
 from etf_assets_tests.conftest import start_fake
 from etf_assets_tests.fake_edgar.build import fixture_path, nport_filing
 from etf_assets_tests.runs import run_trusts
@@ -47,6 +48,10 @@ def test_a_filing_in_the_feed_is_loaded_and_alerted_the_same_day(sec_env, monkey
     poll (within CURRENT_FEED_INTERVAL_SECONDS) asks for trust 101, the run loads it and
     the alert goes out. Trust 102's NPORT-P of the same day never shows in the feed:
     Monday's tick reads Friday's daily index and asks for it then."""
+    # The pipeline's clock (naive UTC, what `filing.parsed_at` and the alerts' watermark
+    # read) is set here: the first load at 09:00, trust 101's feed filing loaded at 15:05.
+    now = [datetime(2026, 11, 20, 9, 0)]
+    monkeypatch.setattr(clock, "utcnow", lambda: now[0])
     receiver = _Receiver()
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     monkeypatch.setenv("HOOK_SECRET", "k")
@@ -90,11 +95,15 @@ def test_a_filing_in_the_feed_is_loaded_and_alerted_the_same_day(sec_env, monkey
             assert conn.execute(select(sec_latest_filing.c.source).where(
                 sec_latest_filing.c.accession_number == a.accession)).scalars().all() == [
                 "current_feed", "current_feed"]  # the nport and the lifecycle groups
-        before_run = _utcnow()  # the load stamps rows with the real clock
+        before_run = datetime(2026, 11, 20, 15, 0)  # the alerts' watermark
+        now[0] = datetime(2026, 11, 20, 15, 5)
         assert run_trusts(instance, "0000000101", req.asset_selection).success
         with engine.connect() as conn:
             loaded = set(conn.execute(select(nport_report.c.accession_number)).scalars())
+            stamped = conn.execute(select(filing.c.parsed_at).where(
+                filing.c.accession_number == a.accession)).scalar_one()
         assert a.accession in loaded and b.accession not in loaded
+        assert stamped == now[0]  # parsed_at is the injected clock's UTC
 
         # Its alert, in the alerts sensor's next tick.
         subs = load_subscriptions(f'''
@@ -107,7 +116,7 @@ trusts = ["101"]
 kinds = ["new_filing"]
 ''')
         evaluate_alerts(None, engine, subs, {"since": before_run.isoformat()},
-                        _utcnow(), date(2026, 11, 20), default_sender())
+                        datetime(2026, 11, 20, 15, 10), date(2026, 11, 20), default_sender())
         assert [b"new_filing:" + a.accession.encode() in body
                 for _, _, body in receiver.posts] == [True]
 
@@ -124,7 +133,3 @@ kinds = ["new_filing"]
         assert b.accession in loaded
         client.close()
     receiver.shutdown()
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -72,11 +72,9 @@ def warehouse_events(conn: Connection, since: datetime, today: date) -> list[Ale
     out: list[AlertEvent] = []
     # New filings: documents loaded, headers read.
     seen: set[str] = set()
-    # `filing.parsed_at` is the loaders' local time (datetime.now()); the rest is UTC.
-    since_local = since.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
     rows = [*conn.execute(select(filing.c.accession_number, filing.c.cik, filing.c.form,
                                  filing.c.filing_date, filing.c.url)
-                          .where(filing.c.parsed_at > since_local)),
+                          .where(filing.c.parsed_at > since)),
             *conn.execute(select(lifecycle_filing.c.accession_number, lifecycle_filing.c.cik,
                                  lifecycle_filing.c.form, lifecycle_filing.c.filing_date,
                                  lifecycle_filing.c.url)
@@ -122,19 +120,19 @@ def warehouse_events(conn: Connection, since: datetime, today: date) -> list[Ale
             frozenset({r.ticker} if r.ticker else ()), None,
             {"series_id": r.series_id, "fund": r.series_name, "effective_date": on,
              "state": r.state, "evidence": r.state_evidence, "trust": names.get(r.cik)}))
-    out += fee_changes(conn, since_local, names)
+    out += fee_changes(conn, since, names)
     return out
 
 
-def fee_changes(conn: Connection, since_local: datetime, names: dict[str, str]
+def fee_changes(conn: Connection, since: datetime, names: dict[str, str]
                 ) -> list[AlertEvent]:
     """A class's net expense ratio (gross when the table has no net line) in a
-    prospectus loaded after `since_local` (the loaders' local clock of
-    `filing.parsed_at`) differs from its previous prospectus's."""
+    prospectus loaded (`filing.parsed_at`, UTC) after `since` differs from its previous
+    prospectus's."""
     f = prospectus_fee.c
     fresh = conn.execute(select(prospectus_fee).join(
         filing, filing.c.accession_number == f.accession_number)
-        .where(filing.c.parsed_at > since_local, f.class_id.is_not(None))).all()
+        .where(filing.c.parsed_at > since, f.class_id.is_not(None))).all()
     out = []
     for new in fresh:
         before = conn.execute(select(prospectus_fee).where(

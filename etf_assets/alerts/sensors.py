@@ -13,6 +13,7 @@ from typing import Optional
 from dagster import DagsterInstance, DefaultSensorStatus, SensorEvaluationContext, SkipReason, sensor
 from sqlalchemy import Engine
 
+from etf_assets import clock
 from etf_assets import settings
 from etf_assets.alerts.channels import send
 from etf_assets.alerts.deliver import SendResult, Sender, record, roll_digests, send_due
@@ -84,7 +85,7 @@ def alerts_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource
                               "ETF_DATA_DIR)")
         subs = load_subscriptions(path.read_bytes())
         cursor = json.loads(context.cursor) if context.cursor else {}
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        now = clock.utcnow()  # the loaders' clock: facts stamped after the watermark are news
         tick = evaluate_alerts(context.instance, warehouse.get_engine(), subs, cursor, now,
                                observe.edgar_today(), default_sender(),
                                enabled=settings.alerts_enabled(),

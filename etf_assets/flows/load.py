@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection
 
+from etf_assets import clock
 from etf_assets.flows.parse import parse_24f2
 from etf_assets.flows.rows import notice_rows
 from etf_assets.warehouse.load import replace_filing
@@ -17,7 +18,8 @@ from etf_assets.warehouse.universe import etf_class_ids, etf_series_ids
 
 def load_24f2(conn: Connection, data: bytes, *, accession: str, filing_date: date, cik: str,
               url: str, form: str | None = None,
-              acceptance_datetime: datetime | None = None) -> dict[str, int]:
+              acceptance_datetime: datetime | None = None,
+              parsed_at: datetime | None = None) -> dict[str, int]:
     """Parse and replace one notice; raises Notice24F2Error (nothing written) if unreadable."""
     cik10 = str(cik).strip().zfill(10)
     notice = parse_24f2(data)
@@ -34,7 +36,7 @@ def load_24f2(conn: Connection, data: bytes, *, accession: str, filing_date: dat
             "filing_date": filing_date,
             "report_date": max(b.fiscal_year_end for b in notice.blocks),
             "acceptance_datetime": acceptance_datetime, "url": url,
-            "sha256": hashlib.sha256(data).hexdigest(), "parsed_at": datetime.now(),
+            "sha256": hashlib.sha256(data).hexdigest(), "parsed_at": parsed_at or clock.utcnow(),
         },
         cik=cik10,
         parser_type="24f2",

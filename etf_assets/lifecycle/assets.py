@@ -12,11 +12,11 @@ news.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from dagster import AssetKey, AssetSpec, MetadataValue
 from sqlalchemy import Engine
 
+from etf_assets import clock
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.submissions import raw_document_name
 from etf_assets.form_slice import (
@@ -95,7 +95,7 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
         events = header_events(cik, h, designated=designated, known_names=names,
                                trust_series=all_series if h.form in DEREGISTRATION_FORMS
                                else ())
-        now = _utcnow()
+        now = clock.utcnow()
         with engine.begin() as conn:
             record_header(conn, cik, h, events, designated=designated, raw=raw, now=now,
                           url=client.archive_url(cik, h.accession_number,
@@ -107,15 +107,11 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
                  h.filing_date, len(events))
     with engine.connect() as conn:  # read apart from the write transaction (SQLite WAL)
         derived = universe_events(conn, cik)
-    now = _utcnow()
+    now = clock.utcnow()
     with engine.begin() as conn:
         result.states = rebuild_state(conn, cik, now, derived)
     return TrustLoad(format_data_version(result.latest_seen),
                      {FUND_LIFECYCLE: result.metadata()}, failed=result.failed)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 LIFECYCLE = FormSlice(

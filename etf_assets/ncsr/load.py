@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, select
 
+from etf_assets import clock
 from etf_assets.ncsr.parse import parse_ncsr
 from etf_assets.ncsr.rows import Kept, RegisteredClass, ncsr_rows
 from etf_assets.warehouse.load import replace_filing
@@ -25,7 +26,8 @@ def registry(conn: Connection, cik: str) -> list[RegisteredClass]:
 
 def load_ncsr(conn: Connection, data: bytes, *, accession: str, filing_date: date,
               cik: str, url: str, form: str, report_date: date | None = None,
-              acceptance_datetime: datetime | None = None) -> tuple[dict[str, int], Kept]:
+              acceptance_datetime: datetime | None = None,
+              parsed_at: datetime | None = None) -> tuple[dict[str, int], Kept]:
     """Parse and replace one shareholder report; NcsrError (nothing written) when the
     document has neither a TSR nor a Financial Highlights table."""
     cik10 = str(cik).strip().zfill(10)
@@ -40,7 +42,7 @@ def load_ncsr(conn: Connection, data: bytes, *, accession: str, filing_date: dat
             "accession_number": accession, "cik": cik10, "form": form,
             "filing_date": filing_date, "report_date": period_end or report_date,
             "acceptance_datetime": acceptance_datetime, "url": url,
-            "sha256": hashlib.sha256(data).hexdigest(), "parsed_at": datetime.now(),
+            "sha256": hashlib.sha256(data).hexdigest(), "parsed_at": parsed_at or clock.utcnow(),
         },
         cik=cik10, parser_type="ncsr", latest_filing_date_seen=filing_date,
     )

@@ -9,6 +9,7 @@ from typing import BinaryIO, Callable
 
 from sqlalchemy import Connection
 
+from etf_assets import clock
 from etf_assets.nport.parse import iter_nport
 from etf_assets.nport.rows import filing_rows
 from etf_assets.warehouse.load import replace_filing
@@ -56,7 +57,7 @@ def load_nport(
         "acceptance_datetime": acceptance_datetime,
         "url": url,
         "sha256": sha256,
-        "parsed_at": parsed_at or datetime.now(),
+        "parsed_at": parsed_at or clock.utcnow(),
     }
     return replace_filing(
         conn,

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from sqlalchemy import select
 
+from etf_assets import clock
 from etf_assets.prospectus.read import ClassRef, read_prospectus
 from etf_assets.prospectus.rows import Kept, prospectus_rows
 from etf_assets.warehouse.load import replace_filing
@@ -19,7 +20,8 @@ from etf_assets.warehouse.universe import etf_class_ids, etf_series_ids
 
 def load_prospectus(conn: Connection, data: bytes, *, accession: str, filing_date: date,
                     cik: str, url: str, form: str, report_date: date | None = None,
-                    acceptance_datetime: datetime | None = None) -> tuple[dict[str, int], Kept]:
+                    acceptance_datetime: datetime | None = None,
+                    parsed_at: datetime | None = None) -> tuple[dict[str, int], Kept]:
     """Parse and replace one prospectus (tagged: its risk/return inline XBRL; untagged:
     its HTML tables, columns matched to the trust's classes in `etf`); ProspectusError
     (nothing written) if neither reader finds anything. Returns rows per table and what
@@ -39,7 +41,7 @@ def load_prospectus(conn: Connection, data: bytes, *, accession: str, filing_dat
             "accession_number": accession, "cik": cik10, "form": form,
             "filing_date": filing_date, "report_date": p.period_end or report_date,
             "acceptance_datetime": acceptance_datetime, "url": url,
-            "sha256": hashlib.sha256(data).hexdigest(), "parsed_at": datetime.now(),
+            "sha256": hashlib.sha256(data).hexdigest(), "parsed_at": parsed_at or clock.utcnow(),
         },
         cik=cik10, parser_type="485bpos", latest_filing_date_seen=filing_date,
     )

@@ -19,6 +19,7 @@ from dagster import (
 
 from sqlalchemy import Engine
 
+from etf_assets import clock
 from etf_assets.edgar.client import SecClient, SecNotFound
 from etf_assets.edgar.resource import SecClientResource
 from etf_assets.edgar.sgml import parse_submission
@@ -132,7 +133,7 @@ def classify_trust(cik: str, client: SecClient, engine: Engine, log) -> dict:
             "acceptance_datetime": sub.acceptance_datetime,
             "url": client.archive_url(cik, sub.accession_number,
                                       f"{sub.accession_number}.txt"),
-            "sha256": hashlib.sha256(txt).hexdigest(), "parsed_at": now,
+            "sha256": hashlib.sha256(txt).hexdigest(), "parsed_at": clock.utcnow(),
         })
         log_processing(conn, cik, "ncen", ncen.filing_date, now)
     return {

@@ -12,20 +12,17 @@ costs no download and no parse. A successful load of the accession deletes its r
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import Connection, Engine, delete, select
 
+from etf_assets.clock import utcnow
 from etf_assets.warehouse.tables import filing_failure
 
 QUARANTINE_AFTER = 3
 FIRST_BACKOFF = timedelta(hours=1)
 HELD = "held: "  # a held filing's "failure" reason starts so; it is not counted again
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def backoff(failures: int) -> timedelta:
