@@ -16,6 +16,7 @@ from etf_assets.prospectus.load import load_prospectus
 from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.tables import (
     etf,
+    filing_skip,
     performance,
     prospectus_expense_example,
     prospectus_fee,
@@ -96,21 +97,31 @@ def test_run_all_loads_generated_etf_prospectuses_and_checks_pass(sec_env, capsy
         instance.dispose()
 
 
+DELAWARE_ACCESSION = "0000000000-24-000001"  # INVENTED: the fixture's own is not kept
+
+
+def _load_delaware(engine):
+    """The Delaware 485BPOS loaded as if DDVIX (C000006336) were the trust's only ETF."""
+    with engine.begin() as conn:
+        if not conn.execute(select(func.count()).select_from(etf)).scalar_one():
+            conn.execute(etf.insert(), [{
+                "class_id": "C000006336", "ticker": "DDVIX", "series_id": "S000002391",
+                "cik": "0000027574", "is_etf": True, "decision_source": "ncen",
+                "first_seen": date(2026, 1, 1), "last_seen": date(2026, 1, 1),
+                "active": True}])
+        return load_prospectus(
+            conn, fixture_path(DELAWARE).read_bytes(), accession=DELAWARE_ACCESSION,
+            filing_date=date(2024, 3, 28), cik="27574", url="https://example.invalid",
+            form="485BPOS")
+
+
 def test_real_delaware_485bpos_loads_only_etf_classes(tmp_path):
     """Delaware Group Equity Funds II 485BPOS (rr/2023, mutual fund, CIK 0000027574):
     as if DDVIX (C000006336) were its only ETF class, only that class's fee table,
     examples and returns load; DDVIX 0.0069 total, 1-year example $70 (= 10,000 x r x
     (1 + (5% - r)/2) rounded); the Russell 1000 Value index rows come with its series."""
     engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
-    with engine.begin() as conn:
-        conn.execute(etf.insert(), [{
-            "class_id": "C000006336", "ticker": "DDVIX", "series_id": "S000002391",
-            "cik": "0000027574", "is_etf": True, "decision_source": "ncen",
-            "first_seen": date(2026, 1, 1), "last_seen": date(2026, 1, 1), "active": True}])
-        written, kept = load_prospectus(
-            conn, fixture_path(DELAWARE).read_bytes(), accession="0000000000-24-000001",
-            filing_date=date(2024, 3, 28), cik="27574", url="https://example.invalid",
-            form="485BPOS")
+    written, kept = _load_delaware(engine)
     assert written["prospectus_fee"] == 1 and kept.non_etf_fee_tables == 4
     with engine.connect() as conn:
         fee = conn.execute(select(prospectus_fee)).one()
@@ -127,6 +138,46 @@ def test_real_delaware_485bpos_loads_only_etf_classes(tmp_path):
         assert conn.execute(select(func.count()).select_from(performance).where(
             performance.c.subject == "fund", performance.c.class_id == "C000006333")
         ).scalar_one() == 0  # class A (DDVAX) is not an ETF here
+
+
+def test_what_a_load_left_out_is_kept_per_accession_and_served(tmp_path):
+    """The Delaware 485BPOS with DDVIX its only ETF class: the load leaves out 4 fee
+    tables (the other classes') and 30 returns rows; `filing_skip` keeps them by reason
+    in the load's transaction, a reload replaces them (with DDVAX an ETF too: 3 fee tables
+    left out, 9 returns rows: the counts the run's metadata reports), and
+    /api/filings/{accession} says so."""
+    from fastapi.testclient import TestClient
+
+    from etf_assets.serve.app import create_app, read_only_engine
+    from etf_assets.serve.models import FilingDetail
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    engine = make_engine(url)
+    _load_delaware(engine)
+
+    def reasons():
+        with engine.connect() as conn:
+            return dict(conn.execute(select(filing_skip.c.reason, filing_skip.c.skipped)
+                                     .where(filing_skip.c.accession_number
+                                            == DELAWARE_ACCESSION)).all())
+
+    assert reasons() == {"non_etf_fee_tables": 4, "non_etf_returns": 30}
+    with engine.begin() as conn:
+        conn.execute(etf.insert(), [{
+            "class_id": "C000006333", "ticker": "DDVAX", "series_id": "S000002391",
+            "cik": "0000027574", "is_etf": True, "decision_source": "ncen",
+            "first_seen": date(2026, 1, 1), "last_seen": date(2026, 1, 1), "active": True}])
+    _, kept = _load_delaware(engine)
+    assert reasons() == {r: n for r, n in kept.reasons().items() if n} == {
+        "non_etf_fee_tables": 3, "non_etf_returns": 9}
+
+    app = create_app(read_only_engine(url), api_keys=frozenset(), rate_per_minute=1_000_000)
+    with TestClient(app, client=("127.0.0.1", 50000)) as api:
+        body = api.get(f"/api/filings/{DELAWARE_ACCESSION}").json()
+    FilingDetail.model_validate(body)
+    assert body["skip_reasons"] == [{"reason": "non_etf_fee_tables", "skipped": 3},
+                                    {"reason": "non_etf_returns", "skipped": 9}]
+    assert "filing_skip" not in body["tables"] and body["tables"]["prospectus_fee"] == 2
 
 
 def test_parse_command_detects_a_485bpos_and_reads_an_untagged_one(capsys):

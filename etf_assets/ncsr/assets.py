@@ -59,9 +59,7 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
             load_one=load_ncsr, unreadable=NcsrError,
             skip_reason="no shareholder report or highlights", log=log):
         add_counts(result.rows, written)
-        add_counts(result.left_out, {what: getattr(kept, what) for what in (
-            "non_etf_classes", "non_etf_highlights_tables",
-            "unattributed_highlights_tables", "unresolved_tsr_classes")})
+        add_counts(result.left_out, kept.reasons())
         result.unknown_class_ids += kept.unknown_class_ids
     return TrustLoad(format_data_version(result.latest_seen),
                      {PERFORMANCE: result.metadata(TSR_TABLES),

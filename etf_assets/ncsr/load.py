@@ -45,5 +45,6 @@ def load_ncsr(conn: Connection, data: bytes, *, accession: str, filing_date: dat
             "sha256": hashlib.sha256(data).hexdigest(), "parsed_at": parsed_at or clock.utcnow(),
         },
         cik=cik10, parser_type="ncsr", latest_filing_date_seen=filing_date,
+        skipped=kept.reasons,
     )
     return written, kept

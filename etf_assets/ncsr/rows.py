@@ -71,6 +71,13 @@ class Kept:
     unresolved_tsr_classes: int = 0
     unknown_class_ids: list[str] = field(default_factory=list)
 
+    def reasons(self) -> dict[str, int]:
+        """What was left out, by reason (the `filing_skip` rows, SCHEMA.md)."""
+        return {"non_etf_classes": self.non_etf_classes,
+                "non_etf_highlights_tables": self.non_etf_highlights_tables,
+                "unattributed_highlights_tables": self.unattributed_highlights_tables,
+                "unresolved_tsr_classes": self.unresolved_tsr_classes}
+
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 

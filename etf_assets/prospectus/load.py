@@ -44,5 +44,6 @@ def load_prospectus(conn: Connection, data: bytes, *, accession: str, filing_dat
             "sha256": hashlib.sha256(data).hexdigest(), "parsed_at": parsed_at or clock.utcnow(),
         },
         cik=cik10, parser_type="485bpos", latest_filing_date_seen=filing_date,
+        skipped=kept.reasons,
     )
     return written, kept

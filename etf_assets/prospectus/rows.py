@@ -31,6 +31,13 @@ class Kept:
     etf_classes: set[str] = field(default_factory=set)
     comparison: Comparison | None = None  # tagged document: its tags vs its tables
 
+    def reasons(self) -> dict[str, int]:
+        """What was left out, by reason (the `filing_skip` rows, SCHEMA.md)."""
+        return {"non_etf_fee_tables": self.non_etf_fee_tables,
+                "non_etf_series": self.non_etf_series,
+                "non_etf_returns": self.non_etf_returns,
+                "unkeyed_fee_tables": self.unkeyed_fee_tables}
+
 
 def prospectus_rows(p: Prospectus, *, accession: str, filing_date: date, cik: str,
                     etf_series: set[str], etf_classes: set[str],

@@ -156,11 +156,19 @@ class FilingPage(Page[Filing]):
     pass
 
 
+class SkipReason(Model):
+    reason: str = Field(examples=["non_etf_fee_tables"])
+    skipped: int = Field(description="how many (tables, classes, ...) were left out for it",
+                         examples=[4])
+
+
 class FilingDetail(Filing):
     loaded: bool
     tables: dict[str, int] = Field(description="rows per warehouse table from this accession",
                                    examples=[{"holding": 30, "nport_report": 1}])
     skipped: list[dict[str, Any]] = Field(description="positions skipped, with why")
+    skip_reasons: list[SkipReason] = Field(
+        description="what the load left out of the document, per reason (table filing_skip)")
     why_not_loaded: Optional[str] = None
 
 

@@ -43,6 +43,7 @@ from etf_assets.warehouse.tables import (
     derivative,
     etf,
     filing,
+    filing_skip,
     holding,
     lifecycle_state,
     metadata,
@@ -310,7 +311,7 @@ def list_filings(conn: Connection, *, cik: Optional[str] = None, form: Optional[
 def _accession_tables():
     """Every fact table keyed by accession (the PK starts with it: counts are cheap)."""
     return [t for t in metadata.sorted_tables
-            if t.name != "filing" and "accession_number" in t.c
+            if t.name not in ("filing", "filing_skip") and "accession_number" in t.c
             and t.primary_key.columns.values()[0].name == "accession_number"]
 
 
@@ -335,6 +336,10 @@ def filing_detail(conn: Connection, accession: str) -> Optional[Row]:
                                .where(nport_report.c.accession_number == accession)).all()
         out["skipped"] = [{"series_key": s, "position": p, "reason": r}
                           for s, items in skipped for p, r in (items or [])]
+        out["skip_reasons"] = [{"reason": r, "skipped": n} for r, n in conn.execute(
+            select(filing_skip.c.reason, filing_skip.c.skipped)
+            .where(filing_skip.c.accession_number == accession)
+            .order_by(filing_skip.c.reason))]
         out["why_not_loaded"] = None
         return out
     seen = conn.execute(select(sec_latest_filing)
@@ -353,7 +358,8 @@ def filing_detail(conn: Connection, accession: str) -> Optional[Row]:
     return {"accession_number": accession, "cik": seen.cik, "form": seen.form,
             "filing_date": seen.filing_date, "report_date": None,
             "acceptance_datetime": None, "url": None, "parsed_at": None, "sha256": None,
-            "loaded": False, "tables": {}, "skipped": [], "why_not_loaded": why}
+            "loaded": False, "tables": {}, "skipped": [], "skip_reasons": [],
+            "why_not_loaded": why}
 
 
 # --------------------------------------------------------------------------- ETFs

@@ -36,7 +36,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from etf_assets.warehouse.tables import ExactDecimal, filing, filing_failure, processing_log
+from etf_assets.warehouse.tables import (
+    ExactDecimal,
+    filing,
+    filing_failure,
+    filing_skip,
+    processing_log,
+)
 
 BATCH = 5_000
 # Rows per executemany on SQLite. Smaller batches keep the buffered row dicts and the
@@ -376,6 +382,7 @@ def replace_filing(
     latest_filing_date_seen: date,
     batch_size: int | None = None,
     on_flush: Callable[[str, int], None] | None = None,
+    skipped: Callable[[], Mapping[str, int]] | None = None,
 ) -> dict[str, int]:
     """Replace one filing's facts; run it inside the caller's transaction
     (``with engine.begin() as conn``) so that nothing is visible until it all is.
@@ -387,7 +394,10 @@ def replace_filing(
     ``COPY FROM STDIN`` on PostgreSQL (psycopg2) - then writes
     the ``filing`` row and the ``processing_log``. No ORM objects; memory stays at
     about one batch per table whatever the filing's size. ``on_flush(table_name,
-    rows_so_far)`` is called after every flush. Returns rows written per table name.
+    rows_so_far)`` is called after every flush. ``skipped()``, called once ``rows`` is
+    exhausted (its counts fill while they stream), gives reason -> how many were left
+    out: the nonzero ones replace the accession's ``filing_skip`` rows. Returns rows
+    written per table name.
     A row for a table outside ``tables``, or of another accession, is an error
     (a rerun could not replace it).
     """
@@ -403,7 +413,7 @@ def replace_filing(
             raise ValueError(f"{table.name} has no accession_number column")
         by_name[table.name] = table
     lock_accession(conn, accession)
-    delete_accession(conn, tables, accession)
+    delete_accession(conn, (*tables, filing_skip), accession)
 
     def flush(table: Table, batch: list[Mapping[str, Any]]) -> None:
         write_batch(conn, table, batch)
@@ -431,6 +441,10 @@ def replace_filing(
             if on_flush is not None:
                 on_flush(name, written[name])
     buffers.clear()
+    reasons = [{"accession_number": accession, "reason": reason, "skipped": n}
+               for reason, n in sorted((skipped() if skipped else {}).items()) if n]
+    if reasons:
+        conn.execute(filing_skip.insert(), reasons)
     record_filing(conn, filing_row)
     # Loaded: its earlier failures (etf_assets/warehouse/failures.py) are forgotten.
     conn.execute(filing_failure.delete().where(filing_failure.c.accession_number == accession))

@@ -179,6 +179,18 @@ filing = Table(
     Index("ix_filing_cik_form", "cik", "form", "filing_date"),
 )
 
+# Why a loaded filing's document gave fewer rows than it holds: one row per reason, with
+# how many (tables, classes, ...) were left out for it. Written by replace_filing in the
+# filing's own transaction and replaced with its rows (etf_assets/warehouse/load.py).
+filing_skip = Table(
+    "filing_skip",
+    metadata,
+    Column("accession_number", ACCESSION, primary_key=True),
+    Column("reason", String(64), primary_key=True,
+           comment="non_etf_classes, non_etf_fee_tables, ... (SCHEMA.md)"),
+    Column("skipped", Integer, nullable=False, comment="how many were left out for it"),
+)
+
 processing_log = Table(
     "processing_log",
     metadata,
