@@ -16,6 +16,7 @@ from etf_assets.ncsr.load import load_ncsr
 from etf_assets.warehouse.engine import make_engine
 from etf_assets.warehouse.tables import (
     etf,
+    filing_skip,
     ncsr_expense,
     ncsr_holding,
     ncsr_line_graph,
@@ -180,3 +181,25 @@ def test_per_share_rows_of_the_real_vanguard_table(warehouse):
                             "expense_ratio_gross_pct": v[10], "expense_ratio_net_pct": None,
                             "net_investment_income_ratio_pct": v[11],
                             "portfolio_turnover_pct": v[12]}, year
+
+
+def test_real_vanguard_table_of_a_mutual_fund_class_is_left_out_with_its_reason(tmp_path):
+    """The same real excerpt in a trust whose only class is not an ETF: no rows, and
+    `filing_skip` says why (one highlights table of a non-ETF class), in the load's
+    transaction."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    now = datetime(2026, 1, 1)
+    with engine.begin() as conn:
+        conn.execute(etf.insert(), [{
+            "class_id": "C000111111", "ticker": "EXFV", "series_id": "S000011111", "cik": CIK,
+            "fund_name": "Example 500 Fund", "class_name": "Investor Shares",
+            "is_etf": False, "decision_source": "ncen", "first_seen": now, "last_seen": now,
+            "active": True}])
+        written, kept = load_ncsr(conn, VANGUARD.read_bytes(), accession=HL_ACC,
+                                  filing_date=FILED, cik=CIK, url="https://example.invalid",
+                                  form="N-CSR")
+    assert sum(written.values()) == 0 and kept.non_etf_highlights_tables == 1
+    with engine.connect() as conn:
+        assert conn.execute(select(filing_skip.c.accession_number, filing_skip.c.reason,
+                                   filing_skip.c.skipped)).all() == [
+            (HL_ACC, "non_etf_highlights_tables", 1)]
