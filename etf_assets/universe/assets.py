@@ -6,7 +6,6 @@ classified classifies it first.
 """
 
 import hashlib
-from datetime import datetime
 
 from dagster import (
     AssetExecutionContext,
@@ -71,7 +70,7 @@ def etf_universe(
         d = decision.get((e.cik, e.ticker))
         if d is not None and d.is_etf:
             uits.setdefault(e.cik, (e, d))
-    now = datetime.now()
+    now = clock.utcnow()
     with engine.begin() as conn:
         stats = load_universe(conn, classes, now, list(uits.values()))
         load_listed(conn, found.decided, listed, now)
@@ -124,7 +123,7 @@ def classify_trust(cik: str, client: SecClient, engine: Engine, log) -> dict:
     if primary is None:
         raise ValueError(f"{ncen.accession_number}: N-CEN has no primary_doc.xml")
     report = parse_ncen(primary)
-    now = datetime.now()
+    now = clock.utcnow()
     with engine.begin() as conn:
         stats = apply_ncen(conn, cik, sub, report, now)
         record_filing(conn, {
@@ -133,7 +132,7 @@ def classify_trust(cik: str, client: SecClient, engine: Engine, log) -> dict:
             "acceptance_datetime": sub.acceptance_datetime,
             "url": client.archive_url(cik, sub.accession_number,
                                       f"{sub.accession_number}.txt"),
-            "sha256": hashlib.sha256(txt).hexdigest(), "parsed_at": clock.utcnow(),
+            "sha256": hashlib.sha256(txt).hexdigest(), "parsed_at": now,
         })
         log_processing(conn, cik, "ncen", ncen.filing_date, now)
     return {

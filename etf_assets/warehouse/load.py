@@ -36,6 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from etf_assets import clock
 from etf_assets.warehouse.tables import (
     ExactDecimal,
     filing,
@@ -110,7 +111,7 @@ def record_filing(conn: Connection, row: Mapping[str, Any]) -> None:
 def log_processing(conn: Connection, cik: str, parser_type: str,
                    latest_filing_date_seen: date, now: datetime | None = None) -> None:
     """The seed's processing_log: one row per (cik, parser), never moving backwards."""
-    now = now or datetime.now()
+    now = now or clock.utcnow()
     existing = conn.execute(
         select(processing_log.c.latest_filing_date_seen).where(
             processing_log.c.cik == cik, processing_log.c.parser_type == parser_type
