@@ -32,7 +32,7 @@ class Holder(Model):
     balance: Optional[DecimalStr] = Field(None, examples=["45203775"])
     value_usd: Optional[DecimalStr] = Field(None, examples=["11472266057.25"])
     pct_val: Optional[DecimalStr] = Field(None, description="percent of the fund's net assets",
-                                       examples=["13.62527358946"])
+                                          examples=["13.62527358946"])
     positions: int = Field(description="the fund's positions summed (lots)")
 
 
@@ -41,7 +41,7 @@ class SecurityHolders(Model):
     funds: int = Field(description="funds holding it (all, whatever the limit)")
     total_value_usd: Optional[DecimalStr] = Field(None, description="across all funds")
     total_balance: dict[str, DecimalStr] = Field(description="shares / principal across all "
-                                              "funds, per unit (NS, PA, ...)")
+                                                 "funds, per unit (NS, PA, ...)")
     items: list[Holder]
 
 
@@ -88,7 +88,7 @@ class Overlap(Model):
     etfs: list[str] = Field(examples=[["DIA", "XLK"]])
     common_count: int
     overlap_weight: DecimalStr = Field(description="sum over the common securities of the "
-                                    "smallest weight (percent)", examples=["15.276041898887"])
+                                       "smallest weight (percent)", examples=["15.276041898887"])
     pairs: list[Pair]
     funds: list[OverlapFund]
     common: list[CommonPosition]
