@@ -149,6 +149,52 @@ def test_holdings_answers_carry_an_etag_and_come_from_the_cache(api):
     assert api.get("/api/etfs/DIA/holdings?format=csv").content == csv.content
 
 
+@pytest.mark.parametrize("ticker", ["DIA", "AAAA"])
+def test_holdings_parquet_is_the_table_of_the_json_rows(api, ticker):
+    """The Parquet answer is built column by column from the driver's rows
+    (formats.parquet_from_columns): the same table, types and scales as the Parquet of
+    the converted rows (formats.to_parquet), and the same values as the JSON."""
+    from etf_assets.serve import formats
+    from etf_assets.serve.api import HOLDING_CSV_COLUMNS
+
+    body = ok(api, f"/api/etfs/{ticker}/holdings")
+    table = parquet(api, f"/api/etfs/{ticker}/holdings")
+    engine = api.app.state.engine
+    from etf_assets.serve import queries as Q
+
+    with engine.connect() as conn:
+        e = Q.find_etf(conn, ticker)
+        report = Q.holdings_report(conn, e["series_id"])
+    rows = [{"accession_number": report["accession_number"],
+             "report_date": report["report_date"], **h} for h in report["holdings"]]
+    expected = pq.read_table(io.BytesIO(formats.to_parquet(rows, HOLDING_CSV_COLUMNS)))
+    assert table.schema == expected.schema
+    assert table.equals(expected)
+    assert table.column("value_usd").to_pylist() == [
+        None if h["value_usd"] is None else Decimal(h["value_usd"]) for h in body["holdings"]]
+
+
+def test_raw_columns_convert_like_the_decimals_they_stand_for():
+    """Edge values of the driver's NUMERIC values (SQLite: int / float; PostgreSQL: the
+    exact text): exponent forms (1e-07, 1e+16), ints beyond 2**53 and columns of NULLs
+    give the same Arrow column as the Decimals ExactDecimal reads."""
+    from etf_assets.serve import formats
+
+    def same(raw, decimals):
+        new = formats._raw_arrow_column("decimal", tuple(raw))
+        old = formats._arrow_column(decimals)
+        assert new.type == old.type and new.equals(old), (raw, new, old)
+
+    floats = [None, 1.5, -8.44305e-07, 1e-07, 123456.789, 1e16, 2.5e21, 3]
+    same(floats, [None if v is None else Decimal(repr(v)) for v in floats])
+    big = [2**53 + 1, 0.25, None, 10**18]
+    same(big, [None if v is None else Decimal(repr(v)) for v in big])
+    texts = ["36544885644.96", None, "0.000000100", "1E+3", "12"]
+    same(texts, [None if v is None else Decimal(v) for v in texts])
+    same([None, None], [None, None])
+    same([Decimal("1.10"), None], [Decimal("1.10"), None])
+
+
 def test_holdings_as_of_a_date(api):
     """as_of picks the newest report on or before it; before DIA's only report: 404
     naming what is missing."""

@@ -26,9 +26,14 @@ from datetime import date, datetime
 from typing import Any, Optional
 
 from sqlalchemy import (
+    Boolean,
     Connection,
+    Date,
+    Integer,
+    Text,
     and_,
     case,
+    cast,
     func,
     literal,
     or_,
@@ -38,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import ColumnElement, Select
 
 from etf_assets.warehouse.tables import (
+    ExactDecimal,
     annual_flow,
     coverage,
     derivative,
@@ -524,6 +530,40 @@ def report_positions(conn: Connection, report: Row) -> Row:
     report["derivatives"] = rows_of(conn.execute(
         select(*DERIVATIVE_COLUMNS).where(where(derivative)).order_by(derivative.c.position)))
     return report
+
+
+def _kind(column) -> str:
+    """How the Parquet writer reads a column as the driver returns it."""
+    if isinstance(column.type, ExactDecimal):
+        return "decimal"
+    if isinstance(column.type, Boolean):
+        return "bool"
+    if isinstance(column.type, Date):
+        return "date"
+    if isinstance(column.type, Integer):
+        return "int"
+    return "text"
+
+
+def report_holding_columns(conn: Connection, report: Row) -> list[tuple[str, str, Sequence]]:
+    """Every position of `report` (from latest_report), in document order, column by
+    column as the database driver returns the values: (name, kind, values), kind one of
+    decimal / date / bool / int / text, the accession and report date first. For the
+    Parquet answer (formats.parquet_from_columns): no SQLAlchemy result processing, no
+    Decimal per value (on PostgreSQL the amounts are read as their exact text)."""
+    from etf_assets.crossfund.queries import raw_rows
+
+    pg = conn.dialect.name == "postgresql"
+    exprs = [cast(c, Text).label(c.name) if pg and isinstance(c.type, ExactDecimal) else c
+             for c in HOLDING_COLUMNS]
+    rows = raw_rows(conn, select(*exprs).where(
+        holding.c.accession_number == report["accession_number"],
+        holding.c.series_key == report["series_key"]).order_by(holding.c.position))
+    values = list(zip(*rows)) if rows else [() for _ in HOLDING_COLUMNS]
+    n = len(rows)
+    return ([("accession_number", "text", [report["accession_number"]] * n),
+             ("report_date", "date", [report["report_date"]] * n)]
+            + [(c.name, _kind(c), v) for c, v in zip(HOLDING_COLUMNS, values)])
 
 
 def holdings_report(conn: Connection, series_key: str,
