@@ -238,6 +238,64 @@ def test_search_by_ticker_or_name_exact_ticker_first(api):
                                                                       "DIA"}
 
 
+def test_search_index_follows_etf_writes(api, warehouse):
+    """The name search is index-backed (SQLite: the trigram table etf_search, kept by
+    triggers on etf; PostgreSQL: pg_trgm indexes) and its answers follow etf's writes:
+    a new fund is found by a word and by the middle of a word, a renamed one by its new
+    name only; the exact LIKE conditions still decide."""
+    from datetime import datetime
+
+    from etf_assets.serve import queries as Q
+    from etf_assets.warehouse.tables import etf
+
+    engine = make_engine(warehouse)
+    now = datetime(2026, 11, 20)
+    row = {"class_id": "C000999991", "ticker": "QQZZ", "series_id": "S000999991",
+           "cik": "0000999991", "fund_name": "Zanzibar Quantum Equity ETF",
+           "class_name": "Shares", "is_etf": True, "decision_source": "ncen",
+           "first_seen": now, "last_seen": now, "active": True}
+
+    def found(q):
+        return [i["ticker"] for i in ok(api, "/api/etfs", q=q)["items"]]
+
+    try:
+        with engine.begin() as conn:
+            conn.execute(etf.insert(), [row])
+        assert found("zanzibar") == ["QQZZ"] and found("anzib") == ["QQZZ"]
+        assert found("QQZ") == ["QQZZ"] and found("zanzibar quantum") == ["QQZZ"]
+        assert found("zanzibar equity") == []  # words in this order only, as before
+        with engine.begin() as conn:
+            conn.execute(etf.update().where(etf.c.class_id == row["class_id"])
+                         .values(fund_name="Kalahari Growth ETF"))
+        assert found("zanzibar") == [] and found("kalahari") == ["QQZZ"]
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                captured = []
+                from sqlalchemy import event
+
+                def grab(_c, _cur, statement, parameters, _ctx, _many):
+                    captured.append((statement, parameters))
+
+                event.listen(conn, "before_cursor_execute", grab)
+                Q.search_etfs(conn, "kalahari")
+                event.remove(conn, "before_cursor_execute", grab)
+                statement, params = captured[-1]
+                plan = " | ".join(r[3] for r in conn.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + statement, params))
+                assert "etf_search VIRTUAL TABLE" in plan and "SCAN etf " not in plan + " ", plan
+            else:
+                names = set(conn.execute(text(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'etf' "
+                    "AND schemaname = current_schema()")).scalars())
+                assert {"ix_etf_fund_name_trgm", "ix_etf_class_name_trgm",
+                        "ix_etf_ticker_trgm"} <= names
+    finally:
+        with engine.begin() as conn:
+            conn.execute(etf.delete().where(etf.c.class_id == row["class_id"]))
+        engine.dispose()
+    assert found("kalahari") == []
+
+
 # --------------------------------------------------------------------------- per ETF
 
 
