@@ -296,6 +296,31 @@ def test_search_index_follows_etf_writes(api, warehouse):
     assert found("kalahari") == []
 
 
+def test_packed_rows_unpack_to_their_columns_or_refuse():
+    """PostgreSQL's holdings are read packed (one text per row); the unpacked columns
+    are typed like the values they stand for, NULL marks are NULLs, and a row with one
+    field too many (a text holding the separator) is refused, not misread."""
+    from datetime import date
+
+    from etf_assets.serve import formats
+    from etf_assets.serve.formats import PACK_NULL, PACK_SEP, Packed
+
+    rows = [PACK_SEP.join(["1", "Apple Inc", "true", "2026-09-30", "12.50"]),
+            PACK_SEP.join(["2", "", "false", PACK_NULL, "0.000000100"]),
+            PACK_SEP.join(["3", PACK_NULL, PACK_NULL, PACK_NULL, PACK_NULL])]
+    kinds = ["int", "text", "bool", "date", "decimal"]
+    table = pq.read_table(io.BytesIO(formats.parquet_from_columns(
+        [(f"c{i}", kind, Packed(rows, i, 5)) for i, kind in enumerate(kinds)])))
+    assert table.to_pydict() == {
+        "c0": [1, 2, 3], "c1": ["Apple Inc", "", None], "c2": [True, False, None],
+        "c3": [date(2026, 9, 30), None, None],
+        "c4": [Decimal("12.500000000"), Decimal("1.00E-7"), None]}
+    assert table.schema.field("c4").type == pa.decimal128(38, 9)
+    bad = rows + [PACK_SEP.join(["4", "A" + PACK_SEP + "B", "true", PACK_NULL, "1"])]
+    with pytest.raises(formats.PackedMismatch):
+        formats.parquet_from_columns([("c0", "int", Packed(bad, 0, 5))])
+
+
 # --------------------------------------------------------------------------- per ETF
 
 

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from operator import itemgetter
@@ -152,6 +153,58 @@ def to_parquet(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = N
 # converted rows: same types, same scales, same values (test_serve_formats checks it).
 
 
+# A row's texts joined by PACK_SEP, NULL written PACK_NULL (queries.report_holding_columns):
+# XML 1.0 forbids both characters in a document, even as character references, so no
+# N-PORT text holds them; one that did would change its row's field count, which
+# `_unpacked` checks (PackedMismatch: the caller reads the columns unpacked).
+PACK_SEP, PACK_NULL = "\x1f", "\x1e"
+
+
+@dataclass(frozen=True)
+class Packed:
+    """Column `index` of `rows`: one text per row, the `width` packed columns' texts."""
+
+    rows: Sequence[str]
+    index: int
+    width: int
+
+
+class PackedMismatch(ValueError):
+    """A packed row that does not split into its width of fields."""
+
+
+def _unpacked(packed: Packed, split: dict):
+    """The packed column as an Arrow string array (NULL for PACK_NULL); the rows are
+    split once for all their columns (`split`: by id of the rows)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    flat = split.get(id(packed.rows))
+    if flat is None:
+        parts = pc.split_pattern(pa.array(packed.rows, type=pa.string()), PACK_SEP)
+        lengths = pc.list_value_length(parts)
+        if len(parts) and (pc.min(lengths).as_py() != packed.width
+                           or pc.max(lengths).as_py() != packed.width):
+            raise PackedMismatch(f"a packed row is not {packed.width} fields")
+        flat = split[id(packed.rows)] = pc.list_flatten(parts)
+    column = flat[packed.index::packed.width]
+    return pc.if_else(pc.equal(column, PACK_NULL), pa.scalar(None, pa.string()), column)
+
+
+def _text_arrow_column(kind: str, texts):
+    """A column as the database's texts (an Arrow string array) -> the Arrow array
+    `_arrow_column` builds from the same values (SQLite: booleans "0" / "1";
+    PostgreSQL: "true" / "false", dates ISO, NUMERIC exact)."""
+    import pyarrow as pa
+
+    if texts.null_count == len(texts):
+        return texts
+    if kind == "decimal":
+        return _decimal_from_texts(texts, lambda i: Decimal(texts[i].as_py()))
+    target = {"date": pa.date32(), "bool": pa.bool_(), "int": pa.int64()}.get(kind)
+    return texts if target is None else texts.cast(target)
+
+
 def _raw_decimal_array(values: Sequence[Any]):
     """A NUMERIC column as the driver gives it -> what `_decimal_array` makes of the
     same values as Decimals. PostgreSQL: the exact text (the query casts to TEXT).
@@ -207,12 +260,16 @@ def _raw_arrow_column(kind: str, values: Sequence[Any]):
     return pa.array(values, type=pa.string())
 
 
-def parquet_from_columns(columns: Sequence[tuple[str, str, Sequence[Any]]]) -> bytes:
-    """(name, kind, values as the driver returns them) per column -> Parquet bytes."""
+def parquet_from_columns(columns: Sequence[tuple[str, str, Any]]) -> bytes:
+    """(name, kind, values as the driver returns them, or Packed) per column -> Parquet
+    bytes. Raises PackedMismatch for a packed row of the wrong width."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.table({name: _raw_arrow_column(kind, values) for name, kind, values in columns})
+    split: dict = {}
+    table = pa.table({name: _text_arrow_column(kind, _unpacked(values, split))
+                      if isinstance(values, Packed) else _raw_arrow_column(kind, values)
+                      for name, kind, values in columns})
     sink = io.BytesIO()
     pq.write_table(table, sink)
     return sink.getvalue()

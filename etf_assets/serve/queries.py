@@ -45,6 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement, Select
 
+from etf_assets.serve.formats import PACK_NULL, PACK_SEP, Packed
 from etf_assets.warehouse.tables import (
     ETF_SEARCH_FTS,
     ExactDecimal,
@@ -575,25 +576,47 @@ def _kind(column) -> str:
     return "text"
 
 
-def report_holding_columns(conn: Connection, report: Row) -> list[tuple[str, str, Sequence]]:
+def report_holding_columns(conn: Connection, report: Row, *, packed: bool = True
+                           ) -> list[tuple[str, str, Any]]:
     """Every position of `report` (from latest_report), in document order, column by
-    column as the database driver returns the values: (name, kind, values), kind one of
-    decimal / date / bool / int / text, the accession and report date first. For the
-    Parquet answer (formats.parquet_from_columns): no SQLAlchemy result processing, no
-    Decimal per value (on PostgreSQL the amounts are read as their exact text)."""
+    column: (name, kind, values), kind one of decimal / date / bool / int / text, the
+    accession and report date first. For the Parquet answer
+    (formats.parquet_from_columns): no SQLAlchemy result processing, no Decimal, date
+    or dict per value.
+
+    `packed` (PostgreSQL only): the database writes each row's values as one text
+    (formats.Packed: the columns' texts, NUMERIC's exact, joined by PACK_SEP, NULL as
+    PACK_NULL), so psycopg2 makes one string per row instead of one object per value:
+    half the client's CPU for 50,000 rows. Not on SQLite: its VM concatenates slower
+    than sqlite3 makes the objects (measured), and its text of a REAL has 15
+    significant digits where ExactDecimal reads repr()'s shortest exact ones."""
     from etf_assets.crossfund.queries import raw_rows
 
     pg = conn.dialect.name == "postgresql"
-    exprs = [cast(c, Text).label(c.name) if pg and isinstance(c.type, ExactDecimal) else c
-             for c in HOLDING_COLUMNS]
+    raw = list(HOLDING_COLUMNS) if not (packed and pg) else []
+    raw_names = {c.name for c in raw}
+    pack = [c for c in HOLDING_COLUMNS if c.name not in raw_names]
+    exprs: list[Any] = [cast(c, Text).label(c.name) if pg and isinstance(c.type, ExactDecimal)
+                        else c for c in raw]
+    if pack:
+        joined = None
+        for c in pack:
+            piece = func.coalesce(cast(c, Text), literal(PACK_NULL, Text))
+            joined = piece if joined is None else joined + literal(PACK_SEP, Text) + piece
+        exprs.insert(0, joined.label("packed"))
     rows = raw_rows(conn, select(*exprs).where(
         holding.c.accession_number == report["accession_number"],
         holding.c.series_key == report["series_key"]).order_by(holding.c.position))
-    values = list(zip(*rows)) if rows else [() for _ in HOLDING_COLUMNS]
     n = len(rows)
+    values = list(zip(*rows)) if rows else [() for _ in exprs]
+    texts = values.pop(0) if pack else ()
+    raw_values = dict(zip([c.name for c in raw], values))
+    pack_index = {c.name: i for i, c in enumerate(pack)}
     return ([("accession_number", "text", [report["accession_number"]] * n),
              ("report_date", "date", [report["report_date"]] * n)]
-            + [(c.name, _kind(c), v) for c, v in zip(HOLDING_COLUMNS, values)])
+            + [(c.name, _kind(c), raw_values[c.name] if c.name in raw_values
+                else Packed(texts, pack_index[c.name], len(pack)))
+               for c in HOLDING_COLUMNS])
 
 
 def holdings_report(conn: Connection, series_key: str,
