@@ -194,11 +194,27 @@ def _plans(engine, fn) -> list[str]:
         if statement.lstrip().upper().startswith("SELECT"):
             captured.append((statement, parameters))
 
+    # The hot statements go through the DBAPI cursor itself (queries.raw_rows), which
+    # SQLAlchemy's events do not see: record them on the way.
+    from etf_assets.crossfund import queries as xq
+
+    original = xq._raw_rows
+
+    def recorded(conn, stmt):
+        compiled = stmt.compile(dialect=conn.dialect,
+                                compile_kwargs={"render_postcompile": True})
+        params = (tuple(compiled.params[name] for name in compiled.positiontup)
+                  if compiled.positiontup else compiled.params)
+        captured.append((str(compiled), params))
+        return original(conn, stmt)
+
     event.listen(engine, "before_cursor_execute", grab)
+    xq._raw_rows = recorded
     try:
         with engine.connect() as conn:
             fn(conn)
     finally:
+        xq._raw_rows = original
         event.remove(engine, "before_cursor_execute", grab)
     out = []
     with engine.connect() as conn:
