@@ -163,6 +163,82 @@ def build(url: str, trusts: int, per_trust: int, positions: int) -> list[str]:
     return tickers
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of the server process and its children (uvicorn's
+    workers), from /proc: what the requests cost the server whatever the machine's
+    load (wall times include waiting for a core)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def plans(url: str, tickers: list[str]) -> list[str]:
+    """Each SQL statement of detail, search (a 2-letter prefix, a common word, a rare
+    name) and the holdings' columns, with its plan (EXPLAIN QUERY PLAN on SQLite,
+    EXPLAIN ANALYZE on PostgreSQL)."""
+    from sqlalchemy import event
+
+    engine = read_only_engine(url)
+    calls = {
+        "detail": lambda c: Q.etf_detail(c, Q.find_etf(c, tickers[7])),
+        "search 'AB'": lambda c: Q.search_etfs(c, "AB"),
+        "search 'Equity'": lambda c: Q.search_etfs(c, "Equity"),
+        f"search '{tickers[7]}'": lambda c: Q.search_etfs(c, tickers[7]),
+        "search 'Big Holdings'": lambda c: Q.search_etfs(c, "Big Holdings"),
+        "holdings columns": lambda c: Q.report_holding_columns(
+            c, Q.latest_report(c, BIG_SERIES)),
+    }
+    out = []
+    with engine.connect() as conn:
+        for label, call in calls.items():
+            captured: list = []
+
+            def grab(_conn, _cursor, statement, parameters, _context, _many):
+                captured.append((statement, parameters))
+
+            event.listen(engine, "before_cursor_execute", grab)
+            try:
+                call(conn)
+            finally:
+                event.remove(engine, "before_cursor_execute", grab)
+            if label == "holdings columns":  # read through the DBAPI cursor itself
+                from sqlalchemy import select as sa_select
+
+                report = Q.latest_report(conn, BIG_SERIES)
+                stmt = sa_select(*Q.HOLDING_COLUMNS).where(
+                    Q.holding.c.accession_number == report["accession_number"],
+                    Q.holding.c.series_key == report["series_key"]).order_by(
+                    Q.holding.c.position)
+                compiled = stmt.compile(dialect=conn.dialect)
+                params = (tuple(compiled.params[n] for n in compiled.positiontup)
+                          if compiled.positiontup else compiled.params)
+                captured = [(str(compiled), params)]
+            out.append(f"-- {label}")
+            for statement, params in captured:
+                if not statement.lstrip().upper().startswith("SELECT"):
+                    continue
+                if engine.dialect.name == "sqlite":
+                    rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                params).all()
+                    plan = "; ".join(r[3] for r in rows)
+                else:
+                    rows = conn.exec_driver_sql("EXPLAIN ANALYZE " + statement, params).all()
+                    plan = "\n    ".join(r[0] for r in rows)
+                out.append(f"  {' '.join(statement.split())[:160]}\n    {plan}")
+    engine.dispose()
+    return out
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -198,28 +274,32 @@ def floor(url: str, tickers: list[str], n: int, n_big: int) -> dict[str, list[fl
     engine = read_only_engine(url)
     rng = random.Random(7)
     out: dict[str, list[float]] = {"detail": [], "search": [], "holdings_json": [],
-                                   "holdings_json_stdlib": []}
+                                   "holdings_json_stdlib": [], "detail_cpu": [],
+                                   "search_cpu": [], "holdings_json_cpu": []}
     # The fastest serializer at hand (pydantic-core, Rust) for the floor; the stdlib's
     # json.dumps(default=str) is reported beside it for holdings.
     dump = formats.to_json
     with engine.connect() as conn:
         for _ in range(n):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             dump(Q.etf_detail(conn, Q.find_etf(conn, rng.choice(tickers))))
             out["detail"].append(time.perf_counter() - t0)
+            out["detail_cpu"].append(time.process_time() - c0)
         for _ in range(n):
             t = rng.choice(tickers)
             q = t[:2] if rng.random() < 0.5 else rng.choice(["Equity", "bond", "Value ETF", t])
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             dump(Q.search_etfs(conn, q).rows)
             out["search"].append(time.perf_counter() - t0)
+            out["search_cpu"].append(time.process_time() - c0)
         for _ in range(n_big):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             e = Q.find_etf(conn, BIG_TICKER)
             report = Q.holdings_report(conn, e["series_id"])
             t1 = time.perf_counter()
             dump(report)
             t2 = time.perf_counter()
+            out["holdings_json_cpu"].append(time.process_time() - c0)
             json.dumps(report, default=str)
             t3 = time.perf_counter()
             out["holdings_json"].append(t2 - t0)
@@ -228,13 +308,19 @@ def floor(url: str, tickers: list[str], n: int, n_big: int) -> dict[str, list[fl
     return out
 
 
-def alone(base: str, tickers: list[str], n: int, n_big: int) -> dict[str, list[float]]:
+def alone(base: str, tickers: list[str], n: int, n_big: int,
+          pid: int | None = None) -> dict[str, list[float]]:
+    """Wall seconds per request, and under `<kind>_server_cpu` the server's CPU seconds
+    per request (its CPU time over the kind's requests / their number)."""
     rng = random.Random(7)
     make = requests_for(tickers, rng)
     out: dict[str, list[float]] = {k: [] for k in make}
     with httpx.Client(base_url=base, timeout=60) as c:
         for kind, count in (("detail", n), ("search", n), ("holdings_json", n_big),
                             ("holdings_parquet", n_big)):
+            cpu0 = server_cpu(pid) if pid else 0.0
+            if count and pid:
+                out[f"{kind}_server_cpu"] = []
             for _ in range(count):
                 path, _ = make[kind]()
                 t0 = time.perf_counter()
@@ -243,6 +329,8 @@ def alone(base: str, tickers: list[str], n: int, n_big: int) -> dict[str, list[f
                 assert r.status_code == 200, (path, r.status_code, r.text[:200])
                 if kind == "holdings_json":
                     assert len(r.json()["holdings"]) > 0
+            if count and pid:
+                out[f"{kind}_server_cpu"] = [(server_cpu(pid) - cpu0) / count]
     return out
 
 
@@ -278,6 +366,10 @@ def under_load(base: str, tickers: list[str], clients: int, seconds: float):
     for t in threads:
         t.join()
     return out, errors, time.monotonic() - t0
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main(argv=None) -> int:
@@ -352,6 +444,7 @@ def main(argv=None) -> int:
             print(f"  {kind:17s} {fmt(values)}")
         if errors:
             print("  errors:", errors[:5])
+        print(f"  load average after: {_load()}", flush=True)
         return load, errors
 
     try:
@@ -362,14 +455,19 @@ def main(argv=None) -> int:
               flush=True)
         fl = floor(url, tickers, args.requests, args.big_requests)
         cold = start(0, args.port)  # ETF_API_CACHE_MB=0: every holdings answer built anew
-        al = alone(cold, tickers, args.requests, args.big_requests)
+        print(f"load average before the timings: {_load()}", flush=True)
+        al = alone(cold, tickers, args.requests, args.big_requests, servers[0].pid)
         print("\nalone (one client; cache off) vs floor (same SQL, rows serialized, in process):")
         for kind in ("detail", "search", "holdings_json", "holdings_parquet"):
-            print(f"  {kind:17s} API   {fmt(al[kind])}")
+            print(f"  {kind:17s} API   {fmt(al[kind])}; server CPU per request "
+                  f"{al[kind + '_server_cpu'][0] * 1000:.1f} ms")
             if kind in fl:
-                print(f"  {'':17s} floor {fmt(fl[kind])}")
+                print(f"  {'':17s} floor {fmt(fl[kind])}; CPU p50 "
+                      f"{pct(fl[kind + '_cpu'], 50) * 1000:.1f} ms, p95 "
+                      f"{pct(fl[kind + '_cpu'], 95) * 1000:.1f} ms")
             if kind == "holdings_json":
                 print(f"  {'':17s} floor, stdlib json {fmt(fl['holdings_json_stdlib'])}")
+        print(f"load average after the timings alone: {_load()}", flush=True)
         load_cold, errors_cold = report_load("cache off", cold)
         servers[0].terminate()
         warm = start(256, args.port + 1)  # the default cache
@@ -378,6 +476,9 @@ def main(argv=None) -> int:
               f"holdings JSON {fmt(aw['holdings_json'])}; Parquet {fmt(aw['holdings_parquet'])}")
         load_warm, errors_warm = report_load("default cache", warm)
 
+        print("\nquery plans:")
+        for line in plans(url, tickers):
+            print("  " + line)
         verdict = (lambda ok: "PASS" if ok else "MISS")  # noqa: E731
         ratio = pct(al["holdings_json"], 50) / pct(fl["holdings_json"], 50)
         print()

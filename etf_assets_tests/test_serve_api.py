@@ -149,6 +149,52 @@ def test_holdings_answers_carry_an_etag_and_come_from_the_cache(api):
     assert api.get("/api/etfs/DIA/holdings?format=csv").content == csv.content
 
 
+@pytest.mark.parametrize("ticker", ["DIA", "AAAA"])
+def test_holdings_parquet_is_the_table_of_the_json_rows(api, ticker):
+    """The Parquet answer is built column by column from the driver's rows
+    (formats.parquet_from_columns): the same table, types and scales as the Parquet of
+    the converted rows (formats.to_parquet), and the same values as the JSON."""
+    from etf_assets.serve import formats
+    from etf_assets.serve.api import HOLDING_CSV_COLUMNS
+
+    body = ok(api, f"/api/etfs/{ticker}/holdings")
+    table = parquet(api, f"/api/etfs/{ticker}/holdings")
+    engine = api.app.state.engine
+    from etf_assets.serve import queries as Q
+
+    with engine.connect() as conn:
+        e = Q.find_etf(conn, ticker)
+        report = Q.holdings_report(conn, e["series_id"])
+    rows = [{"accession_number": report["accession_number"],
+             "report_date": report["report_date"], **h} for h in report["holdings"]]
+    expected = pq.read_table(io.BytesIO(formats.to_parquet(rows, HOLDING_CSV_COLUMNS)))
+    assert table.schema == expected.schema
+    assert table.equals(expected)
+    assert table.column("value_usd").to_pylist() == [
+        None if h["value_usd"] is None else Decimal(h["value_usd"]) for h in body["holdings"]]
+
+
+def test_raw_columns_convert_like_the_decimals_they_stand_for():
+    """Edge values of the driver's NUMERIC values (SQLite: int / float; PostgreSQL: the
+    exact text): exponent forms (1e-07, 1e+16), ints beyond 2**53 and columns of NULLs
+    give the same Arrow column as the Decimals ExactDecimal reads."""
+    from etf_assets.serve import formats
+
+    def same(raw, decimals):
+        new = formats._raw_arrow_column("decimal", tuple(raw))
+        old = formats._arrow_column(decimals)
+        assert new.type == old.type and new.equals(old), (raw, new, old)
+
+    floats = [None, 1.5, -8.44305e-07, 1e-07, 123456.789, 1e16, 2.5e21, 3]
+    same(floats, [None if v is None else Decimal(repr(v)) for v in floats])
+    big = [2**53 + 1, 0.25, None, 10**18]
+    same(big, [None if v is None else Decimal(repr(v)) for v in big])
+    texts = ["36544885644.96", None, "0.000000100", "1E+3", "12"]
+    same(texts, [None if v is None else Decimal(v) for v in texts])
+    same([None, None], [None, None])
+    same([Decimal("1.10"), None], [Decimal("1.10"), None])
+
+
 def test_holdings_as_of_a_date(api):
     """as_of picks the newest report on or before it; before DIA's only report: 404
     naming what is missing."""
@@ -190,6 +236,89 @@ def test_search_by_ticker_or_name_exact_ticker_first(api):
     assert ok(api, "/api/etfs", q="AA_A")["items"] == []  # LIKE's _ is literal
     assert {i["ticker"] for i in ok(api, "/api/etfs")["items"]} == {"AAAA", "AAAB", "DDVIX",
                                                                       "DIA"}
+
+
+def test_search_index_follows_etf_writes(api, warehouse):
+    """The name search is index-backed (SQLite: the trigram table etf_search, kept by
+    triggers on etf; PostgreSQL: pg_trgm indexes) and its answers follow etf's writes:
+    a new fund is found by a word and by the middle of a word, a renamed one by its new
+    name only; the exact LIKE conditions still decide."""
+    from datetime import datetime
+
+    from etf_assets.serve import queries as Q
+    from etf_assets.warehouse.tables import etf
+
+    engine = make_engine(warehouse)
+    now = datetime(2026, 11, 20)
+    row = {"class_id": "C000999991", "ticker": "QQZZ", "series_id": "S000999991",
+           "cik": "0000999991", "fund_name": "Zanzibar Quantum Equity ETF",
+           "class_name": "Shares", "is_etf": True, "decision_source": "ncen",
+           "first_seen": now, "last_seen": now, "active": True}
+
+    def found(q):
+        return [i["ticker"] for i in ok(api, "/api/etfs", q=q)["items"]]
+
+    try:
+        with engine.begin() as conn:
+            conn.execute(etf.insert(), [row])
+        assert found("zanzibar") == ["QQZZ"] and found("anzib") == ["QQZZ"]
+        assert found("QQZ") == ["QQZZ"] and found("zanzibar quantum") == ["QQZZ"]
+        assert found("zanzibar equity") == []  # words in this order only, as before
+        with engine.begin() as conn:
+            conn.execute(etf.update().where(etf.c.class_id == row["class_id"])
+                         .values(fund_name="Kalahari Growth ETF"))
+        assert found("zanzibar") == [] and found("kalahari") == ["QQZZ"]
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                captured = []
+                from sqlalchemy import event
+
+                def grab(_c, _cur, statement, parameters, _ctx, _many):
+                    captured.append((statement, parameters))
+
+                event.listen(conn, "before_cursor_execute", grab)
+                Q.search_etfs(conn, "kalahari")
+                event.remove(conn, "before_cursor_execute", grab)
+                statement, params = captured[-1]
+                plan = " | ".join(r[3] for r in conn.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + statement, params))
+                assert "etf_search VIRTUAL TABLE" in plan and "SCAN etf " not in plan + " ", plan
+            else:
+                names = set(conn.execute(text(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'etf' "
+                    "AND schemaname = current_schema()")).scalars())
+                assert {"ix_etf_fund_name_trgm", "ix_etf_class_name_trgm",
+                        "ix_etf_ticker_trgm"} <= names
+    finally:
+        with engine.begin() as conn:
+            conn.execute(etf.delete().where(etf.c.class_id == row["class_id"]))
+        engine.dispose()
+    assert found("kalahari") == []
+
+
+def test_packed_rows_unpack_to_their_columns_or_refuse():
+    """PostgreSQL's holdings are read packed (one text per row); the unpacked columns
+    are typed like the values they stand for, NULL marks are NULLs, and a row with one
+    field too many (a text holding the separator) is refused, not misread."""
+    from datetime import date
+
+    from etf_assets.serve import formats
+    from etf_assets.serve.formats import PACK_NULL, PACK_SEP, Packed
+
+    rows = [PACK_SEP.join(["1", "Apple Inc", "true", "2026-09-30", "12.50"]),
+            PACK_SEP.join(["2", "", "false", PACK_NULL, "0.000000100"]),
+            PACK_SEP.join(["3", PACK_NULL, PACK_NULL, PACK_NULL, PACK_NULL])]
+    kinds = ["int", "text", "bool", "date", "decimal"]
+    table = pq.read_table(io.BytesIO(formats.parquet_from_columns(
+        [(f"c{i}", kind, Packed(rows, i, 5)) for i, kind in enumerate(kinds)])))
+    assert table.to_pydict() == {
+        "c0": [1, 2, 3], "c1": ["Apple Inc", "", None], "c2": [True, False, None],
+        "c3": [date(2026, 9, 30), None, None],
+        "c4": [Decimal("12.500000000"), Decimal("1.00E-7"), None]}
+    assert table.schema.field("c4").type == pa.decimal128(38, 9)
+    bad = rows + [PACK_SEP.join(["4", "A" + PACK_SEP + "B", "true", PACK_NULL, "1"])]
+    with pytest.raises(formats.PackedMismatch):
+        formats.parquet_from_columns([("c0", "int", Packed(bad, 0, 5))])
 
 
 # --------------------------------------------------------------------------- per ETF

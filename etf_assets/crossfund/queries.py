@@ -90,14 +90,23 @@ def _sum(values) -> Decimal | None:
     return sum(present, Decimal(0)) if present else None
 
 
-def _raw_rows(conn: Connection, stmt) -> list[tuple]:
+def raw_rows(conn: Connection, stmt) -> list[tuple]:
     """The statement's rows as the DBAPI returns them (tuples; on SQLite, numerics as
     int/float and dates as text): the hot queries convert only what they keep, at a
     fraction of SQLAlchemy's per-row cost (1,000 holders, 6,000 overlap rows)."""
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = (tuple(compiled.params[name] for name in compiled.positiontup)
               if compiled.positiontup else compiled.params)
-    return conn.exec_driver_sql(str(compiled), params).fetchall()
+    # The DBAPI cursor itself: SQLAlchemy's result would wrap each tuple in a Row.
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+_raw_rows = raw_rows
 
 
 def _to_decimal(value) -> Decimal | None:
@@ -106,6 +115,22 @@ def _to_decimal(value) -> Decimal | None:
     if value is None or isinstance(value, Decimal):
         return value
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def _sqlite_decimal(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(repr(value)) if value.__class__ is float else Decimal(value)
+
+
+def _decimal_reader(conn: Connection):
+    """`_to_decimal` for this connection's driver, without its checks where they are
+    known: psycopg2 returns NUMERIC as Decimal already; sqlite3 as int or float."""
+    if conn.dialect.name == "postgresql":
+        return lambda value: value
+    if conn.dialect.name == "sqlite":
+        return _sqlite_decimal
+    return _to_decimal
 
 
 def _to_date(value) -> date | None:
@@ -288,13 +313,19 @@ def overlap(conn: Connection, series_keys: Sequence[str], *, limit: int | None =
             held[2] = _sum([_to_decimal(held[2]), _to_decimal(value)])
     held_sets = {k: funds[k].keys() for k in keys}
     common_keys = set(held_sets[keys[0]]).intersection(*(held_sets[k] for k in keys[1:]))
+    dec = _decimal_reader(conn)
     common = []
     for key in common_keys:
-        weights = [_to_decimal(funds[k][key][1]) for k in keys]
+        held = [funds[k][key] for k in keys]
+        weights = [dec(h[1]) for h in held]
+        name = None
+        for h in held:
+            if h[0]:
+                name = h[0]
+                break
         common.append(CommonPosition(
-            key, next((funds[k][key][0] for k in keys if funds[k][key][0]), None),
-            dict(zip(keys, weights)), {k: _to_decimal(funds[k][key][2]) for k in keys},
-            min(x if x is not None else _ZERO for x in weights)))
+            key, name, dict(zip(keys, weights)), dict(zip(keys, [dec(h[2]) for h in held])),
+            min([_ZERO if x is None else x for x in weights])))
     common.sort(key=lambda c: (-c.min_weight, c.security_key))
     total = sum((c.min_weight for c in common), _ZERO)
 
@@ -312,8 +343,8 @@ def overlap(conn: Connection, series_keys: Sequence[str], *, limit: int | None =
         sides.append(FundSide(
             k, *names.get(k, (None, None)), accession, report_date, len(fund), unidentified[k],
             sum((c.weights[k] or _ZERO for c in common), _ZERO),
-            [FundPosition(k, key, fund[key][0], _to_decimal(fund[key][1]),
-                          _to_decimal(fund[key][2])) for key in shown],
+            [FundPosition(k, key, h[0], dec(h[1]), dec(h[2]))
+             for h, key in zip(map(fund.__getitem__, shown), shown)],
             len(alone_keys)))
     pairs = []
     for a, b in combinations(keys, 2):

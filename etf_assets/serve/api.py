@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import Connection
 
-from etf_assets.serve import models
+from etf_assets.serve import formats, models
 from etf_assets.serve import queries as Q
 from etf_assets.serve.app import ApiError, caller, get_conn, not_found, respond
 from etf_assets.warehouse import lifecycle_queries as LQ
@@ -244,18 +244,30 @@ def etf_holdings(request: Request, conn: Conn, etf_id: EtfId,
     if hit is not None:
         body, meta = hit
         return Response(body, media_type=meta["media_type"], headers={**headers, **meta["headers"]})
-    report = Q.report_positions(conn, report)
-    for k in ("sha256", "parsed_at"):
-        report.pop(k, None)
     name = f"holdings-{e['ticker'] or e['class_id']}-{report['report_date']}"
-    if fmt == "json":
-        resp = respond({"class_id": e["class_id"], "ticker": e["ticker"], **report})
+    if fmt == "parquet":
+        # Column by column from the driver's rows: the same table as the rows' Parquet,
+        # without a Decimal, date or dict per value (50,000 positions: ~10x faster).
+        try:
+            body = formats.parquet_from_columns(Q.report_holding_columns(conn, report))
+        except formats.PackedMismatch:  # a text holding the separator: not from XML
+            body = formats.parquet_from_columns(
+                Q.report_holding_columns(conn, report, packed=False))
+        resp = Response(body, media_type=formats.MEDIA["parquet"], headers={
+                            "Content-Disposition": f'attachment; filename="{name}.parquet"'})
     else:
-        # One table: every position (derivative details are in JSON; the CSV / Parquet
-        # flag is_derivative), each row with its accession and report date.
-        acc, rd = report["accession_number"], report["report_date"]
-        rows = [{"accession_number": acc, "report_date": rd, **h} for h in report["holdings"]]
-        resp = respond(None, fmt, rows, HOLDING_CSV_COLUMNS, name)
+        report = Q.report_positions(conn, report)
+        for k in ("sha256", "parsed_at"):
+            report.pop(k, None)
+        if fmt == "json":
+            resp = respond({"class_id": e["class_id"], "ticker": e["ticker"], **report})
+        else:
+            # One table: every position (derivative details are in JSON; the CSV / Parquet
+            # flag is_derivative), each row with its accession and report date.
+            acc, rd = report["accession_number"], report["report_date"]
+            rows = [{"accession_number": acc, "report_date": rd, **h}
+                    for h in report["holdings"]]
+            resp = respond(None, fmt, rows, HOLDING_CSV_COLUMNS, name)
     extra = {k: v for k, v in resp.headers.items() if k.lower() == "content-disposition"}
     cache.put(etag, resp.body, {"media_type": resp.media_type, "headers": extra})
     resp.headers.update(headers)

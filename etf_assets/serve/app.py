@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 from datetime import date, datetime, timezone
 from collections.abc import Callable, Iterator
@@ -89,6 +91,21 @@ def _field_of(loc: tuple) -> Optional[str]:
     return ".".join(parts) or None
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(_app: FastAPI):
+    """While the app serves, the objects alive at start (FastAPI, SQLAlchemy, pydantic,
+    pyarrow: hundreds of thousands, never garbage) are out of the garbage collector's
+    reach (`gc.freeze`): its full collections, triggered by the objects an answer
+    builds (6,000 overlap rows), then scan only what requests made (they took an
+    overlap answer's CPU p95 to 3x its median). Unfrozen at shutdown."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def create_app(engine: Optional[Engine] = None, *, api_keys: Optional[frozenset[str]] = None,
                rate_per_minute: Optional[int] = None,
                launch_refresh: Optional[Callable[[str], dict]] = None,
@@ -117,6 +134,7 @@ def create_app(engine: Optional[Engine] = None, *, api_keys: Optional[frozenset[
         redoc_url=None,
         openapi_url="/openapi.json",
         static_url="/docs-static",
+        lifespan=_lifespan,
     )
     app.state.engine = engine if engine is not None else read_only_engine()
     app.state.api_keys = settings.api_keys() if api_keys is None else api_keys

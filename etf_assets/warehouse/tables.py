@@ -1106,3 +1106,98 @@ filing_failure = Table(
     Column("last_reason", Text, nullable=False),
     Index("ix_filing_failure_cik", "cik"),
 )
+
+
+# --- ETF search (issue 21: /api/etfs?q=, the explorer's search): index-backed --------
+#
+# `search_etfs` (etf_assets/serve/queries.py) matches a ticker prefix or a substring of
+# the fund or class name. A B-tree cannot serve "name contains", so each backend gets a
+# trigram index (queries of 3 characters or more; shorter ones scan 4,000-odd rows):
+# - SQLite: `etf_search`, an FTS5 table with the trigram tokenizer over etf's class_id
+#   (unindexed), fund_name and class_name, kept by triggers on etf. It only proposes
+#   candidates: the query keeps its exact LIKE conditions, so a stale or duplicate
+#   entry costs nothing but a row checked (an `INSERT OR REPLACE` of etf, whose delete
+#   fires no trigger, leaves one).
+# - PostgreSQL: pg_trgm GIN indexes on ticker, upper(fund_name) and upper(class_name),
+#   which serve LIKE 'AB%' and LIKE '%WORD%' as they are. The extension goes to the
+#   public schema (a per-run schema dropped with CASCADE must not take it with it);
+#   without the privilege to create it the search stays a scan, and a warning says so.
+
+ETF_SEARCH_FTS = "etf_search"
+ETF_SEARCH_TRIGRAM_INDEXES = {"ix_etf_ticker_trgm": "ticker",
+                              "ix_etf_fund_name_trgm": "upper(fund_name)",
+                              "ix_etf_class_name_trgm": "upper(class_name)"}
+
+_SQLITE_SEARCH_TRIGGERS = (
+    f"""CREATE TRIGGER IF NOT EXISTS {ETF_SEARCH_FTS}_insert AFTER INSERT ON etf BEGIN
+        INSERT INTO {ETF_SEARCH_FTS}(class_id, fund_name, class_name)
+        VALUES (new.class_id, new.fund_name, new.class_name); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {ETF_SEARCH_FTS}_update
+        AFTER UPDATE OF class_id, fund_name, class_name ON etf
+        WHEN old.class_id IS NOT new.class_id OR old.fund_name IS NOT new.fund_name
+             OR old.class_name IS NOT new.class_name BEGIN
+        DELETE FROM {ETF_SEARCH_FTS} WHERE class_id = old.class_id;
+        INSERT INTO {ETF_SEARCH_FTS}(class_id, fund_name, class_name)
+        VALUES (new.class_id, new.fund_name, new.class_name); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {ETF_SEARCH_FTS}_delete AFTER DELETE ON etf BEGIN
+        DELETE FROM {ETF_SEARCH_FTS} WHERE class_id = old.class_id; END""",
+)
+
+
+def ensure_etf_search(conn) -> None:
+    """Create the search index if it is missing (idempotent; fills it from etf when it
+    is created). Runs after every `metadata.create_all`, so new and old warehouses
+    get it alike."""
+    if conn.dialect.name == "sqlite":
+        have = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                    f"AND name = '{ETF_SEARCH_FTS}'").first()
+        if have is None:
+            conn.exec_driver_sql(f"CREATE VIRTUAL TABLE {ETF_SEARCH_FTS} USING fts5("
+                                 "class_id UNINDEXED, fund_name, class_name, "
+                                 "tokenize = 'trigram')")
+            conn.exec_driver_sql(f"INSERT INTO {ETF_SEARCH_FTS}(class_id, fund_name, "
+                                 "class_name) SELECT class_id, fund_name, class_name FROM etf")
+        for statement in _SQLITE_SEARCH_TRIGGERS:
+            conn.exec_driver_sql(statement)
+        return
+    if conn.dialect.name != "postgresql":
+        return
+    import logging
+
+    from sqlalchemy.exc import DBAPIError
+
+    present = {r[0] for r in conn.exec_driver_sql(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+        "AND tablename = 'etf'")}
+    missing = [name for name in ETF_SEARCH_TRIGRAM_INDEXES if name not in present]
+    if not missing:
+        return
+    try:
+        with conn.begin_nested():
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+    except DBAPIError as exc:
+        logging.getLogger(__name__).warning(
+            "pg_trgm unavailable (%s): the ETF name search scans etf",
+            str(exc.orig).strip().splitlines()[0] if exc.orig else exc)
+        return
+    ops = conn.exec_driver_sql(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+        "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'").scalar()
+    for name in missing:
+        conn.exec_driver_sql(f'CREATE INDEX IF NOT EXISTS {name} ON etf USING gin '
+                             f'(({ETF_SEARCH_TRIGRAM_INDEXES[name]}) "{ops}".gin_trgm_ops)')
+
+
+def _after_create(_metadata, connection, **_kw) -> None:
+    ensure_etf_search(connection)
+
+
+def _before_drop(_metadata, connection, **_kw) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {ETF_SEARCH_FTS}")
+
+
+from sqlalchemy import event as _event  # noqa: E402
+
+_event.listen(metadata, "after_create", _after_create)
+_event.listen(metadata, "before_drop", _before_drop)
