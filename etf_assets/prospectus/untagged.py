@@ -128,7 +128,10 @@ _SHAREHOLDER_RULES = tuple((concept, re.compile(pattern)) for concept, pattern i
     ("ExchangeFee", r"exchange fee"),
     ("MaximumAccountFee", r"account fee"),
 ))
-_YEARS = re.compile(r"^(\d{1,2})\s*-?\s*years?\b|^year\s*(\d{1,2})$")
+# Expense-example horizons as rows or column heads: "1 Year", "3 years", "After 1 Year"
+# (AB's 497Ks), "Year 1" / "Year 3" (Bitwise's one-cell-per-year header), "1 yr".
+_YEARS = re.compile(r"^(?:after\s+)?(\d{1,2})\s*-?\s*(?:years?|yrs?)\b|"
+                    r"^(?:after\s+)?(?:year|yr)\s*(\d{1,2})$")
 _HORIZON_WORDS = (  # "10 years or lifetime" is 10y (a younger class's row says lifetime)
     (re.compile(r"\b10\s*-?\s*years?\b|ten\s+years?"), "10y"),
     (re.compile(r"since\s+inception|incept|life\s+of|lifetime|since\b"), "since_inception"),
@@ -160,6 +163,12 @@ _QUARTER_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd"
 _BAR_LABELS = ((re.compile(r"highest|best"), "highest_quarter"),
                (re.compile(r"lowest|worst"), "lowest_quarter"),
                (re.compile(r"year[- ]to[- ]date|ytd"), "year_to_date"))
+
+
+def _years_of(key: str) -> int | None:
+    """The number of years an example row or column head names, None if it names none."""
+    m = _YEARS.match(key)
+    return int(m.group(1) or m.group(2)) if m else None
 
 
 def _fee_field(key: str) -> str | None:
@@ -666,7 +675,8 @@ def _kind(rows: list[_Row]) -> str | None:
         return "fees"
     if any(_measure(k) for k in labelled) and re.search(r"\b1\s*-?\s*year", header + text):
         return "returns"
-    if sum(1 for k in labelled if _YEARS.match(k)) >= 2 or (
+    year_heads = {_years_of(_key(t)) for _, _, t in _header(rows).columns} - {None}
+    if sum(1 for k in labelled if _YEARS.match(k)) >= 2 or {1, 3} <= year_heads or (
             re.search(r"\b1\s*-?\s*year", header) and re.search(r"\b3\s*-?\s*years", header)):
         return "example"
     if any(p.search(k) for k in labelled for p, _ in _BAR_LABELS) and "quarter" in text:
@@ -734,7 +744,14 @@ def parse_untagged(data: bytes | str, *, form: str | None = None,
         series_id=s, member=None,
         portfolio_turnover=reader.turnover if len(series_ids) == 1 else None,
         class_ids=tuple(c.class_id for c in refs if c.series_id == s)) for s in series_ids)
-    if reader.turnover is not None and len(series_ids) != 1:
+    if not series_ids and reader.turnover is not None:
+        # a bare document (no SGML header: no classes) or a UIT (classes without series):
+        # the document describes one fund, so its turnover sentence is that fund's; it has
+        # no series id to be loaded under, but `parse` shows it.
+        series = (SeriesSummary(series_id=None, member=None,
+                                portfolio_turnover=reader.turnover,
+                                class_ids=tuple(c.class_id for c in refs)),)
+    elif reader.turnover is not None and len(series_ids) > 1:
         reader.skipped.append(Skipped("PortfolioTurnover", None,
                                       "turnover sentence of a document with several series"))
         reader.mapped -= 1
