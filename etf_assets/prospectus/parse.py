@@ -738,7 +738,8 @@ def summarize(p: Prospectus) -> dict[str, Any]:
         "amendment": p.amendment, "cik": p.cik,
         "prospectus_date": s(p.prospectus_date), "period_end": s(p.period_end),
         "series": len(p.series), "classes": len(p.classes),
-        "portfolio_turnover": {x.series_id: s(x.portfolio_turnover) for x in p.series
+        "portfolio_turnover": {x.series_id or "(no series id)": s(x.portfolio_turnover)
+                               for x in p.series
                                if x.portfolio_turnover is not None},
         "fee_tables": [{"class_id": t.class_id, "ticker": t.ticker,
                         "total": s(t.total_annual_expenses), "net": s(t.net_expenses),
