@@ -2,14 +2,14 @@
 
     .venv/bin/python -m benchmarks.real_documents
 
-For each real document (two mutual-fund 497K submissions with their SGML wrapper, three
-bare ETF 497K summary prospectuses), the values a person reads in the document are
+For each real document (two mutual-fund 497K submissions with their SGML wrapper, a
+bare mutual-fund 497K with a returns table, three bare ETF 497K summary prospectuses), the values a person reads in the document are
 written out below by hand (EXPECTED: percent as printed, example dollars, dates), the
 reader's output is flattened to the same keys, and the table says how many were
 expected, read, right, wrong (read with another value), missed (expected, not read),
 extra (read, not expected) and skipped (cells of recognized tables the reader reports
-as not read). Where the expectations come from: the three ETF 497Ks were read for
-`test_prospectus_real_documents.py`; John Hancock's and GMO's for
+as not read). Where the expectations come from: PIA's and the three ETF 497Ks were read
+for `test_prospectus_real_documents.py`; John Hancock's and GMO's for
 `test_prospectus_untagged.py` (both read by eye from the documents).
 
 It never uses the network and always exits 0 (a report); the last line is PASS when
@@ -87,7 +87,18 @@ EXPECTED: dict[str, dict[str, str]] = {
                    "1.91")
         | _returns("Class III", "after_taxes_on_distributions_and_sales", "0.77", "-0.96",
                    "0.30", "2.34")
-        | _returns(GMO_INDEX, "index", "1.25", "-0.33", "1.35", "4.14")),
+        | _returns(GMO_INDEX, "index", "1.25", "-0.33", "1.35", "4.14")
+        | {"returns ended": "2024-12-31", "since inception from": "1997-04-30"}),
+    "prospectus_real/0001027596_497K_2023-03-31_PIA_BBB_excerpt.html": (
+        _fees("-", "0", None, "0.15", None, "0.15", None, None)  # management fee "None"
+        | _example("-", 15, 48, 85, 192) | {"turnover": "10%"}
+        | _returns("-", "before_taxes", "-16.09", "0.48", "1.91", "4.04")
+        | _returns("-", "after_taxes_on_distributions", "-17.25", "-0.95", "0.24", "2.18")
+        | _returns("-", "after_taxes_on_distributions_and_sales", "-9.51", "-0.19", "0.77",
+                   "2.44")
+        | _returns("Bloomberg U.S. Credit Baa Bond Index", "index", "-15.94", "0.70", "2.17",
+                   "4.52")
+        | {"returns ended": "2022-12-31", "since inception from": "2003-09-25"}),
     "prospectus_real/0001496608_497K_2023-03-31_TAFI_excerpt.html": (
         _fees("-", "0.27", "0", "0.00", None, "0.27", None, None) | _example("-", 28, 87)
         | {"turnover": "11%"}),
@@ -100,16 +111,20 @@ EXPECTED: dict[str, dict[str, str]] = {
 }
 
 
-def _value(printed: str) -> Decimal:
-    """"0.67%" -> 0.0067, "$608" -> 608."""
+def _value(printed: str) -> Decimal | str:
+    """"0.67%" -> 0.0067, "$608" -> 608; a date stays its ISO text."""
     if printed.endswith("%"):
         return Decimal(printed[:-1]) / 100
-    return Decimal(printed.lstrip("$"))
+    if printed.startswith("$"):
+        return Decimal(printed[1:])
+    return printed
 
 
-def flatten(p: Prospectus) -> dict[str, Decimal]:
-    """The reader's values under the keys EXPECTED uses."""
-    out: dict[str, Decimal] = {}
+def flatten(p: Prospectus) -> dict[str, Decimal | str]:
+    """The reader's values under the keys EXPECTED uses. The dates of a returns table
+    count once per document: "returns ended" (every return's period end) and "since
+    inception from" (every since-inception return's start), "mixed" when they differ."""
+    out: dict[str, Decimal | str] = {}
     for t in p.fee_tables:
         cls = t.ticker or t.class_id or "-"
         out |= {f"{cls} {SHORT[f]}": getattr(t, f) for f in FEE_FIELDS
@@ -122,8 +137,14 @@ def flatten(p: Prospectus) -> dict[str, Decimal]:
             if s.portfolio_turnover is not None}
     out |= {f"bar {b.kind} {b.as_of}": b.value for b in p.bar_chart}
     for a in p.average_returns:
-        subject = a.index_name if a.subject == "index" else (a.class_id or a.class_name)
+        subject = a.index_name if a.subject == "index" else (a.class_id or a.class_name
+                                                             or "-")
         out[f"{subject} {a.measure or 'index'} {a.horizon}"] = a.value
+    for key, dates in (("returns ended", {a.periods_ended for a in p.average_returns}),
+                       ("since inception from", {a.inception_date for a in p.average_returns
+                                                 if a.horizon == "since_inception"})):
+        if dates:
+            out[key] = str(dates.pop()) if len(dates) == 1 else "mixed"
     return out
 
 

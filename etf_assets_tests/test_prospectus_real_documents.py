@@ -5,11 +5,14 @@ from the reader. The layouts they brought: an example with rows "After 1 Year" /
 "After 3 Years" and the dollar sign in its own cell (AB), a one-column fee table with a
 coloured header row and a years-across example (Columbia), and an example headed
 "Year 1 | Year 3" with the dollars in an unlabelled row below (Bitwise). None of the
-three has a performance table: each fund was younger than a calendar year."""
+three has a performance table: each fund was younger than a calendar year, so a real
+mutual-fund 497K (PIA BBB Bond Fund) stands in for a returns table whose end date and
+inception date are printed inside the table's head."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -23,6 +26,7 @@ HERE = Path(__file__).parent / "fixtures" / "sec" / "prospectus_real"
 TAFI = HERE / "0001496608_497K_2023-03-31_TAFI_excerpt.html"
 CRED = HERE / "0001551950_497K_2023-04-03_CRED_excerpt.html"
 IBTB = HERE / "0001928561_497K_2025-09-30_IBTB_excerpt.html"
+PIA = HERE / "0001027596_497K_2023-03-31_PIA_BBB_excerpt.html"
 
 FEE_FIELDS = ("management_fee", "distribution_12b1_fee", "other_expenses",
               "acquired_fund_fees", "total_annual_expenses", "fee_waiver", "net_expenses")
@@ -99,3 +103,42 @@ def test_parse_json_of_a_bare_real_497k(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["portfolio_turnover"] == {"(no series id)": "0.11"}
     assert out["fee_tables"][0]["examples"] == {"1y": "28", "3y": "87"}
+
+
+def test_pia_bbb_497k_returns_dated_by_the_table_head():
+    """PIA BBB Bond Fund, Managed Account Completion Shares (PBBBX, CIK 0001027596,
+    summary prospectus of March 31, 2023; a Workiva document): management fee "None",
+    other expenses 0.15%, total 0.15%; example $15 / $48 / $85 / $192 under "1 Year" ..
+    "10 Years" heads with an unlabelled row of dollars; turnover 10%; and 16 average
+    annual returns whose period end ("(for the periods ended December 31, 2022)") is in
+    the table's corner cell and whose inception ("Since Inception (9/25/2003)") is in a
+    column head. The "SHAREHOLDER FEES ... None" caption row is the one value not read,
+    with its reason; the best / worst quarter are prose and not read."""
+    p = parse_untagged(PIA.read_bytes(), form="497K")
+    assert (p.fact_count, p.mapped) == (25, 24)
+    assert [(s.concept, s.reason) for s in p.skipped] == [
+        ("SHAREHOLDER FEES (fees paid directly from your investment)",
+         "shareholder fees stated as a whole ('None'): no fee line to store")]
+    (t,) = p.fee_tables
+    assert tuple(getattr(t, f) for f in FEE_FIELDS) == pct(
+        ("0", None, "0.15", None, "0.15", None, None))
+    assert [t.example(y) for y in (1, 3, 5, 10)] == [D(15), D(48), D(85), D(192)]
+    assert [s.portfolio_turnover for s in p.series] == [D("0.10")]
+    table = {  # 1 year, 5 years, 10 years, since inception, percent as printed
+        ("fund", "before_taxes"): ("-16.09", "0.48", "1.91", "4.04"),
+        ("fund", "after_taxes_on_distributions"): ("-17.25", "-0.95", "0.24", "2.18"),
+        ("fund", "after_taxes_on_distributions_and_sales"): ("-9.51", "-0.19", "0.77",
+                                                             "2.44"),
+        ("index", None): ("-15.94", "0.70", "2.17", "4.52"),
+    }
+    got = {(a.subject, a.measure, a.horizon): a for a in p.average_returns}
+    assert len(got) == len(p.average_returns) == 16
+    for (subject, measure), values in table.items():
+        for horizon, v in zip(("1y", "5y", "10y", "since_inception"), values):
+            a = got[(subject, measure, horizon)]
+            assert a.value == D(v) / 100 and a.periods_ended == date(2022, 12, 31)
+            assert a.inception_date == (date(2003, 9, 25) if horizon == "since_inception"
+                                        else None)
+            assert a.index_name == ("Bloomberg U.S. Credit Baa Bond Index"
+                                    if subject == "index" else None)
+    assert p.bar_chart == ()

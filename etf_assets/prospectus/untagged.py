@@ -444,6 +444,12 @@ class _Reader:
                     slot["fields"][field] = value / HUNDRED
                 elif in_other:
                     slot["components"].append((r.label, value / HUNDRED))
+                elif r.key.startswith("shareholder fees"):
+                    # the caption row itself holding "None" (PIA's 497K): no fee line
+                    # of the rr taxonomy says "no shareholder fees at all"
+                    self.skip(where, r.label, "shareholder fees stated as a whole "
+                                              f"({text!r}): no fee line to store")
+                    continue
                 else:
                     self.skip(where, r.label, "fee row label not recognized")
                     continue
@@ -550,8 +556,11 @@ class _Reader:
         for _, _, text in header.columns:
             key = _key(text)
             horizons.append(next((h for p, h in _HORIZON_WORDS if p.search(key)), None))
+        # the end date: in the table's own header ("(for the periods ended December 31,
+        # 2022)" in the corner cell, PIA's 497K) or else in the text above it
+        head = " ".join(t for _, _, t in header.columns)
         ended = None
-        m = _PERIOD_END.search(context)
+        m = _PERIOD_END.search(head) or _PERIOD_END.search(context)
         if m:
             found = _dates(m.group(1))
             ended = found[0] if found else None
@@ -608,6 +617,9 @@ class _Reader:
                 if value is None:
                     self.skip(where, r.label, f"unreadable value {text!r}")
                     continue
+                if horizon == "since_inception" and inception is None:
+                    # "Since Inception (9/25/2003)": the date in the column's head
+                    inception = next(iter(_dates(header.columns[i][2])), None)  # type: ignore
                 self.averages.append(AverageAnnualReturn(
                     series_id=self._series_of(ref), class_id=None if subject == "index"
                     else (ref.class_id if ref else None), subject=subject,  # type: ignore
