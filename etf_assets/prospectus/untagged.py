@@ -19,18 +19,22 @@ Tables are recognized by their rows:
   "Estimated ordinary operating expenses" is the total.
 * shareholder fees: "Maximum sales charge (load) ...", "... deferred sales charge",
   "Redemption fee", "Exchange fee", "Account fee" rows; "None" is 0.
-* expense example: "1 year" / "3 years" ... rows with a class per column (a column under
-  "not redeemed" / "Shares Not Sold" is the no-redemption example), or one row per class
-  with the years as columns; dollars.
+* expense example: "1 year" / "3 years" / "After 1 Year" ... rows with a class per
+  column (a column under "not redeemed" / "Shares Not Sold" is the no-redemption
+  example), or one row per class with the years as columns ("1 Year", "Year 1", one head
+  cell each; a row with no label is the one class's); dollars.
 * average annual total returns: a header with "1 Year" and "5 Years" / "10 Years" /
   "Since Inception"; rows "Return Before Taxes", "... After Taxes on Distributions",
   "... and Sale of Fund Shares" (NAV) or a market-price row, for the class named by the
   row label or by the last class row above it; index rows (an "index" label or
-  "reflects no deduction") are subject "index". The table's end date comes from the text
-  above it ("Periods Ending December 31, 2024"), the inception date from the class row.
+  "reflects no deduction") are subject "index". The table's end date comes from its own
+  head ("(for the periods ended December 31, 2022)") or the text above it ("Periods
+  Ending December 31, 2024"), the inception date from the class row or else the column
+  head ("Since Inception (9/25/2003)").
 * bar-chart extremes ("Highest Quarter: 6.02% 4Q 2023", "Best quarter", "Year-to-date").
 * portfolio turnover from its sentence ("... portfolio turnover rate was 444% of the
-  average value of its portfolio").
+  average value of its portfolio"): the series' when the submission has one series, the
+  document's (no series id) when it lists none (a bare document, a UIT).
 
 Classes: a column header or a row label is matched to the submission's classes (from
 its SGML header, ``classes``) by ticker, else by class name without the words
