@@ -2,14 +2,14 @@
 
     .venv/bin/python -m benchmarks.real_documents
 
-For each real document (two mutual-fund 497K submissions with their SGML wrapper, a
-bare mutual-fund 497K with a returns table, three bare ETF 497K summary prospectuses), the values a person reads in the document are
+For each real document (two mutual-fund 497K submissions with their SGML wrapper, two
+bare mutual-fund 497Ks with returns tables, three bare ETF 497K summary prospectuses), the values a person reads in the document are
 written out below by hand (EXPECTED: percent as printed, example dollars, dates), the
 reader's output is flattened to the same keys, and the table says how many were
 expected, read, right, wrong (read with another value), missed (expected, not read),
 extra (read, not expected) and skipped (cells of recognized tables the reader reports
-as not read). Where the expectations come from: PIA's and the three ETF 497Ks were read
-for `test_prospectus_real_documents.py`; John Hancock's and GMO's for
+as not read). Where the expectations come from: PIA's, Amana's and the three ETF 497Ks
+were read for `test_prospectus_real_documents.py`; John Hancock's and GMO's for
 `test_prospectus_untagged.py` (both read by eye from the documents).
 
 It never uses the network and always exits 0 (a report); the last line is PASS when
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from etf_assets.edgar.sgml import primary_document
 from etf_assets.prospectus.parse import Prospectus
-from etf_assets.prospectus.untagged import parse_untagged, submission_classes
+from etf_assets.prospectus.untagged import ClassRef, parse_untagged, submission_classes
 
 FIXTURES = Path(__file__).resolve().parent.parent / "etf_assets_tests" / "fixtures" / "sec"
 FEE_FIELDS = ("management_fee", "distribution_12b1_fee", "other_expenses",
@@ -42,9 +42,14 @@ def _example(cls: str, *amounts: int, redeemed: bool = True) -> dict[str, str]:
     return {f"{cls} example {y}y{tail}": f"${a}" for y, a in zip((1, 3, 5, 10), amounts)}
 
 
-def _returns(subject: str, measure: str, *values: str) -> dict[str, str]:
-    return {f"{subject} {measure} {h}": f"{v}%" for h, v in
-            zip(("1y", "5y", "10y", "since_inception"), values)}
+def _returns(subject: str, measure: str, *values: str,
+             horizons: tuple[str, ...] = ("1y", "5y", "10y", "since_inception")
+             ) -> dict[str, str]:
+    return {f"{subject} {measure} {h}": f"{v}%" for h, v in zip(horizons, values)
+            if v != "n/a"}
+
+
+AMANA = ("1y", "5y", "since_inception")  # "1 Year | 5 Years | Life of Fund"
 
 
 JH_CLASSES = {  # ticker: (mgmt, 12b-1, other, total, waiver, net), (service, additional), example
@@ -99,6 +104,25 @@ EXPECTED: dict[str, dict[str, str]] = {
         | _returns("Bloomberg U.S. Credit Baa Bond Index", "index", "-15.94", "0.70", "2.17",
                    "4.52")
         | {"returns ended": "2022-12-31", "since inception from": "2003-09-25"}),
+    "prospectus_real/0000766285_497K_2025-09-29_Amana_Participation_excerpt.html": (
+        _fees("AMAPX", "0.50", "0.25", "0.07", None, "0.82", None, None)
+        | _fees("AMIPX", "0.50", "0", "0.09", None, "0.59", None, None)  # 12b-1 "None"
+        | _example("AMAPX", 84, 263, 458, 1019) | _example("AMIPX", 60, 189, 329, 738)
+        | {"turnover": "21.50%", "bar highest_quarter 2020-06-30": "5.50%",
+           "bar lowest_quarter 2020-03-31": "-3.44%"}
+        | _returns("C000160666", "before_taxes", "3.75", "1.35", "1.86", horizons=AMANA)
+        | _returns("C000160667", "before_taxes", "4.00", "1.57", "2.09", horizons=AMANA)
+        | _returns("C000160667", "after_taxes_on_distributions", "2.56", "0.57", "1.10",
+                   horizons=AMANA)
+        | _returns("C000160667", "after_taxes_on_distributions_and_sales", "2.42", "0.73",
+                   "1.09", horizons=AMANA)
+        | _returns("Bloomberg Global Aggregate Bond Index", "index", "-1.69", "-1.96", "0.41",
+                   horizons=AMANA)
+        | _returns("Bloomberg Custom Sukuk Index", "index", "n/a", "n/a", "n/a",
+                   horizons=AMANA)
+        | _returns("FTSE IdealRatings Sukuk Index", "index", "3.34", "1.96", "n/a",
+                   horizons=AMANA)
+        | {"returns ended": "2024-12-31", "since inception from": "2015-09-28"}),
     "prospectus_real/0001496608_497K_2023-03-31_TAFI_excerpt.html": (
         _fees("-", "0.27", "0", "0.00", None, "0.27", None, None) | _example("-", 28, 87)
         | {"turnover": "11%"}),
@@ -148,12 +172,22 @@ def flatten(p: Prospectus) -> dict[str, Decimal | str]:
     return out
 
 
+# A bare document has no SGML header. Amana's fee and example tables have a column /
+# row per class, which are never guessed: it is read with its two classes as its
+# submission's header lists them (ids from the fixtures' company_tickers_mf.json).
+BARE_CLASSES = {
+    "prospectus_real/0000766285_497K_2025-09-29_Amana_Participation_excerpt.html": (
+        ClassRef("C000160666", "S000050991", "Investor Shares", "AMAPX"),
+        ClassRef("C000160667", "S000050991", "Institutional Shares", "AMIPX")),
+}
+
+
 def read(rel: str) -> Prospectus:
     data = (FIXTURES / rel).read_bytes()
     if rel.endswith(".txt"):  # a full submission: its <TYPE> and its header's classes
         form, doc = primary_document(data)
         return parse_untagged(doc.content, form=form, classes=submission_classes(data))
-    return parse_untagged(data, form="497K")
+    return parse_untagged(data, form="497K", classes=BARE_CLASSES.get(rel, ()))
 
 
 @dataclass

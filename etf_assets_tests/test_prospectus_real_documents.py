@@ -6,8 +6,9 @@ from the reader. The layouts they brought: an example with rows "After 1 Year" /
 coloured header row and a years-across example (Columbia), and an example headed
 "Year 1 | Year 3" with the dollars in an unlabelled row below (Bitwise). None of the
 three has a performance table: each fund was younger than a calendar year, so a real
-mutual-fund 497K (PIA BBB Bond Fund) stands in for a returns table whose end date and
-inception date are printed inside the table's head."""
+mutual-fund 497Ks stand in for returns tables: PIA BBB Bond Fund's (end date and
+inception date printed inside the table's head) and Amana Participation Fund's (two
+classes, index names on rows of their own above unlabelled rows of values, "n/a")."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ TAFI = HERE / "0001496608_497K_2023-03-31_TAFI_excerpt.html"
 CRED = HERE / "0001551950_497K_2023-04-03_CRED_excerpt.html"
 IBTB = HERE / "0001928561_497K_2025-09-30_IBTB_excerpt.html"
 PIA = HERE / "0001027596_497K_2023-03-31_PIA_BBB_excerpt.html"
+AMANA = HERE / "0000766285_497K_2025-09-29_Amana_Participation_excerpt.html"
 
 FEE_FIELDS = ("management_fee", "distribution_12b1_fee", "other_expenses",
               "acquired_fund_fees", "total_annual_expenses", "fee_waiver", "net_expenses")
@@ -142,3 +144,57 @@ def test_pia_bbb_497k_returns_dated_by_the_table_head():
             assert a.index_name == ("Bloomberg U.S. Credit Baa Bond Index"
                                     if subject == "index" else None)
     assert p.bar_chart == ()
+
+
+def test_amana_497k_two_classes_and_indexes_on_rows_of_their_own():
+    """Amana Participation Fund (CIK 0000766285, summary prospectus of September 29,
+    2025), read with its two classes as its submission header lists them (AMAPX
+    C000160666 "Investor Shares", AMIPX C000160667 "Institutional Shares", series
+    S000050991; ids from company_tickers_mf.json): both fee columns (Institutional's
+    12b-1 "None"), both example rows, turnover 21.50%, the best / worst quarter table
+    ("Q2 2020 5.50%", "Q1 2020 -3.44%"), and the returns: Investor Shares before taxes
+    only, Institutional Shares all three, each under its "Participation Fund ... Shares
+    (TICKER)" heading; "Periods ended December 31, 2024" spans the period heads; "Life
+    of Fund" is dated only by the sentence above the table ("inception on September
+    28, 2015"); three indexes are named on a row of their own with their values on the
+    unlabelled row below, and the four "n/a" cells are skipped with that reason."""
+    refs = [ClassRef("C000160666", "S000050991", "Investor Shares", "AMAPX"),
+            ClassRef("C000160667", "S000050991", "Institutional Shares", "AMIPX")]
+    p = parse_untagged(AMANA.read_bytes(), form="497K", classes=refs)
+    assert (p.fact_count, p.mapped) == (40, 36)
+    assert [(s.concept.split(" (")[0], s.reason) for s in p.skipped] == [
+        ("Bloomberg Custom Sukuk Index", "no return printed ('n/a')")] * 3 + [
+        ("FTSE IdealRatings Sukuk Index", "no return printed ('n/a')")]
+    inv, inst = (p.fee_table(class_id=c) for c in ("C000160666", "C000160667"))
+    assert tuple(getattr(inv, f) for f in FEE_FIELDS) == pct(
+        ("0.50", "0.25", "0.07", None, "0.82", None, None))
+    assert tuple(getattr(inst, f) for f in FEE_FIELDS) == pct(
+        ("0.50", "0", "0.09", None, "0.59", None, None))
+    assert [inv.example(y) for y in (1, 3, 5, 10)] == [D(84), D(263), D(458), D(1019)]
+    assert [inst.example(y) for y in (1, 3, 5, 10)] == [D(60), D(189), D(329), D(738)]
+    assert [(s.series_id, s.portfolio_turnover) for s in p.series] == [
+        ("S000050991", D("0.2150"))]
+    assert {(b.kind, b.as_of, b.value) for b in p.bar_chart} == {
+        ("highest_quarter", date(2020, 6, 30), D("0.0550")),
+        ("lowest_quarter", date(2020, 3, 31), D("-0.0344"))}
+    table = {  # (class id or index, measure): 1 year, 5 years, life of fund (percent)
+        ("C000160666", "before_taxes"): ("3.75", "1.35", "1.86"),
+        ("C000160667", "before_taxes"): ("4.00", "1.57", "2.09"),
+        ("C000160667", "after_taxes_on_distributions"): ("2.56", "0.57", "1.10"),
+        ("C000160667", "after_taxes_on_distributions_and_sales"): ("2.42", "0.73", "1.09"),
+        ("Bloomberg Global Aggregate Bond Index", None): ("-1.69", "-1.96", "0.41"),
+        ("FTSE IdealRatings Sukuk Index", None): ("3.34", "1.96", None),
+    }
+    got = {(a.class_id or a.index_name, a.measure, a.horizon): a for a in p.average_returns}
+    assert len(got) == len(p.average_returns) == 17
+    for (who, measure), values in table.items():
+        for horizon, v in zip(("1y", "5y", "since_inception"), values):
+            if v is None:
+                assert (who, measure, horizon) not in got
+                continue
+            a = got[(who, measure, horizon)]
+            assert a.value == D(v) / 100 and a.periods_ended == date(2024, 12, 31)
+            assert a.inception_date == (date(2015, 9, 28) if horizon == "since_inception"
+                                        else None)
+            assert a.subject == ("fund" if who.startswith("C0") else "index")
+            assert a.series_id == "S000050991"

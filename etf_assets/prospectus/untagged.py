@@ -560,26 +560,36 @@ class _Reader:
         for _, _, text in header.columns:
             key = _key(text)
             horizons.append(next((h for p, h in _HORIZON_WORDS if p.search(key)), None))
-        # the end date: in the table's own header ("(for the periods ended December 31,
-        # 2022)" in the corner cell, PIA's 497K) or else in the text above it
-        head = " ".join(t for _, _, t in header.columns)
+        # the end date: in the table's own head ("(for the periods ended December 31,
+        # 2022)" in PIA's corner cell, "Periods ended December 31, 2024" spanning Amana's
+        # period columns) or else in the text above it
+        head = " ".join(_head_texts(rows))
         ended = None
         m = _PERIOD_END.search(head) or _PERIOD_END.search(context)
         if m:
             found = _dates(m.group(1))
             ended = found[0] if found else None
+        # a "Life of Fund" column dated only in the text above ("since the Fund's
+        # inception on September 28, 2015", Amana)
+        told_inception = _inception_in(context)
         current: ClassRef | None = None
         current_name: str | None = None
         current_inception: date | None = None
         market = False
+        index_above: str | None = None  # an index named on a row of its own (Amana)
         for r in rows:
-            if r.values and not any(_number(t) is not None and "%" in t or
-                                    re.search(r"\d\.\d", t) for _, t in r.values):
-                pass
             label_dates = _dates(r.label + " " + " ".join(t for _, _, t in r.texts))
             measure = _measure(r.key)
             is_index = bool(_INDEX.search(r.key)) and measure in (None, "before_taxes") \
                 and "return" not in r.key
+            if is_index and not r.values:
+                index_above = r.label
+                continue
+            if index_above and r.values and not r.label:
+                # the index's values on the unlabelled row below its name
+                r = _Row(index_above, _key(index_above), r.values, r.texts, r.label_cell)
+                measure, is_index = None, True
+            index_above = None
             if not r.values or (measure is None and not is_index):
                 # a class heading ("Class III 4/30/1997", "ETF Shares") or "Based on NAV"
                 if "market price" in r.key:
@@ -619,11 +629,13 @@ class _Reader:
                     continue
                 value = _number(text)
                 if value is None:
-                    self.skip(where, r.label, f"unreadable value {text!r}")
+                    self.skip(where, r.label, "no return printed ('n/a')" if _clean(
+                        text).lower() in ("n/a", "na") else f"unreadable value {text!r}")
                     continue
                 if horizon == "since_inception" and inception is None:
                     # "Since Inception (9/25/2003)": the date in the column's head
-                    inception = next(iter(_dates(header.columns[i][2])), None)  # type: ignore
+                    inception = next(iter(_dates(header.columns[i][2])),  # type: ignore
+                                     told_inception)
                 self.averages.append(AverageAnnualReturn(
                     series_id=self._series_of(ref), class_id=None if subject == "index"
                     else (ref.class_id if ref else None), subject=subject,  # type: ignore
@@ -658,6 +670,28 @@ class _Reader:
             self.read()
             if extra > 0:
                 self.skip(where, r.label, "bar-chart cell not read", extra)
+
+
+def _head_texts(rows: list[_Row]) -> list[str]:
+    """Every text of the rows above a table's first row of values (its head)."""
+    out = []
+    for r in rows:
+        if r.values:
+            break
+        out += [r.label] + [t for _, _, t in r.texts]
+    return out
+
+
+_INCEPTION_WORDS = re.compile(r"inception|commence\w*|began (?:investment )?operations",
+                              re.I)
+
+
+def _inception_in(text: str) -> date | None:
+    """The one date the text gives right after "inception" / "commenced" / "began
+    operations"; None when it gives none or several (a table of several classes)."""
+    found = {d for m in _INCEPTION_WORDS.finditer(text)
+             for d in _dates(text[m.end():m.end() + 40])[:1]}
+    return found.pop() if len(found) == 1 else None
 
 
 def _quarter_end(text: str) -> date | None:
