@@ -27,10 +27,13 @@ Tables are recognized by their rows:
   "Since Inception"; rows "Return Before Taxes", "... After Taxes on Distributions",
   "... and Sale of Fund Shares" (NAV) or a market-price row, for the class named by the
   row label or by the last class row above it; index rows (an "index" label or
-  "reflects no deduction") are subject "index". The table's end date comes from its own
+  "reflects no deduction"; or an index named on a row of its own with its values on the
+  unlabelled row below) are subject "index"; "n/a" cells are skipped as not printed.
+  The table's end date comes from its own
   head ("(for the periods ended December 31, 2022)") or the text above it ("Periods
-  Ending December 31, 2024"), the inception date from the class row or else the column
-  head ("Since Inception (9/25/2003)").
+  Ending December 31, 2024"), the inception date from the class row, else the column
+  head ("Since Inception (9/25/2003)"), else the one date the text above gives after
+  "inception" / "commenced" / "began operations".
 * bar-chart extremes ("Highest Quarter: 6.02% 4Q 2023", "Best quarter", "Year-to-date").
 * portfolio turnover from its sentence ("... portfolio turnover rate was 444% of the
   average value of its portfolio"): the series' when the submission has one series, the
