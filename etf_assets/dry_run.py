@@ -71,7 +71,7 @@ def nport_wanted(filings: Sequence[FilingRef], since: Optional[date],
 
     queue = _candidates(list(filings), since)
     have = {f.accession_number for f in queue}
-    late = [f for f in filings if f.form == "NPORT-P/A" and f.form in NPORT_FORMS
+    late = [f for f in filings if f.form in NPORT_FORMS and f.form.endswith("/A")
             and f.report_date in loaded_reports and f.accession_number not in have]
     return queue + late
 
@@ -124,7 +124,9 @@ def plan_groups(stale: Mapping[str, str], filings: Sequence[FilingRef],
             # Default depth: the newest report covers each series; an older report is
             # not read (its series covered), an amendment of a loaded one is.
             newest = max(f.report_date for f in wanted)
-            new = [f for f in new if f.report_date == newest or f.form == "NPORT-P/A"]
+            reports = {d for d in mine.values() if d}
+            new = [f for f in new if f.report_date == newest
+                   or f.form.endswith("/A") and f.report_date in reports]
         out.append(GroupPlan(group, stale[group], tuple(f.accession_number for f in new),
                              tuple(f.accession_number for f in wanted
                                    if f.accession_number in have)))
