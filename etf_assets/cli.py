@@ -195,7 +195,8 @@ def _check_production() -> None:
 
 
 def run_all(limit: int | None, ciks: Sequence[str] | None = None,
-            since: str | None = None) -> int:
+            since: str | None = None, until: str | None = None,
+            dry_run: bool = False) -> int:
     """Seed 000's flow: ensure tables; discover; then the stale trusts, several per run,
     in order; a failing trust never stops the others. SIGTERM / SIGINT stop it cleanly
     (etf_assets/stopping.py): exit 143 / 130 after the summary."""
@@ -204,7 +205,7 @@ def run_all(limit: int | None, ciks: Sequence[str] | None = None,
     stopping.reset()
     previous = stopping.install_handlers()
     try:
-        return _run_all(limit, ciks, since)
+        return _run_all(limit, ciks, since, until, dry_run)
     except stopping.Stopped:  # stopped outside a run (discovery, reading indexes)
         print(f"{stopping.signal_name()}: stopped before any trust was processed",
               flush=True)
@@ -213,9 +214,35 @@ def run_all(limit: int | None, ciks: Sequence[str] | None = None,
         stopping.restore_handlers(previous)
 
 
-def _run_all(limit: int | None, only: Sequence[str] | None, since_text: str | None) -> int:
+def parse_window(since_text: str | None, until_text: str | None):
+    """(since, until) dates of run-all's --since / --until, or ValueError with the
+    one-line reason: --until only closes a --since window, and not before it."""
     from datetime import date
 
+    def day(flag: str, text: str | None):
+        try:
+            return date.fromisoformat(text) if text else None
+        except ValueError:
+            raise ValueError(f"{flag} {text!r} is not a date (YYYY-MM-DD)") from None
+
+    since, until = day("--since", since_text), day("--until", until_text)
+    if until is not None and since is None:
+        raise ValueError("--until needs --since (a window of filing dates)")
+    if until is not None and until < since:
+        raise ValueError(f"--until {until} is before --since {since}")
+    return since, until
+
+
+def _history_config(since, until) -> dict:
+    """The run config of a history load (--since [--until]); {} for a normal run."""
+    if since is None:
+        return {}
+    window = {"since": since.isoformat(), **({"until": until.isoformat()} if until else {})}
+    return {"ops": {"trust_filings": {"config": window}}}
+
+
+def _run_all(limit: int | None, only: Sequence[str] | None, since_text: str | None,
+             until_text: str | None = None, dry_run: bool = False) -> int:
     from etf_assets import stopping
     from etf_assets.edgar.cache import BodyCache
     from etf_assets.edgar.client import SecConfigError
@@ -227,14 +254,18 @@ def _run_all(limit: int | None, only: Sequence[str] | None, since_text: str | No
     if limit is not None and limit < 1:
         return _fail("--limit must be a positive number of trusts")
     try:
-        since = date.fromisoformat(since_text) if since_text else None
-    except ValueError:
-        return _fail(f"--since {since_text!r} is not a date (YYYY-MM-DD)")
+        since, until = parse_window(since_text, until_text)
+    except ValueError as exc:
+        return _fail(str(exc))
     wanted = None
     if only:
         if not all(c.strip().isdigit() and len(c.strip()) <= 10 for c in only):
             return _fail(f"--cik: a CIK is up to 10 digits, not {' '.join(only)!r}")
         wanted = {c.strip().zfill(10) for c in only}
+    if dry_run:  # what would be loaded; nothing written (etf_assets/dry_run.py)
+        from etf_assets import dry_run as planner
+
+        return planner.dry_run(limit, wanted, since, until)
 
     home = settings.ensure_dagster_home()
     from etf_assets.definitions import defs
@@ -306,7 +337,9 @@ def _run_all(limit: int | None, only: Sequence[str] | None, since_text: str | No
         """Run the pending stale trusts of every batch that can no longer grow: full, or
         not ending with the trust just checked (None: at the end, all of them)."""
         nonlocal done
-        ready = [b for b in plan_batches(pending, ciks)
+        # Contiguous in the universe's order, not the chosen trusts': a run covers a
+        # partition range, which must not take in trusts --cik / --limit left out.
+        ready = [b for b in plan_batches(pending, order)
                  if last_checked is None or len(b.ciks) >= TRUSTS_PER_RUN
                  or b.ciks[-1] != last_checked]
         for batch in ready:
@@ -322,8 +355,7 @@ def _run_all(limit: int | None, only: Sequence[str] | None, since_text: str | No
                 job.execute_in_process, instance=instance, asset_selection=assets_for(batch.groups),
                 tags={**tags, **partition_tags(batch.ciks), "etf/reason": batch.reason(),
                       **process_tags()},
-                run_config={**_quiet_run_config(), **({"ops": {"trust_filings": {"config": {
-                    "since": since.isoformat()}}}} if since else {})},
+                run_config={**_quiet_run_config(), **_history_config(since, until)},
                 raise_on_error=False)
             cache.clear_disposable()  # the seed's cache cleanup (archives are kept)
             mats, errors = run_materializations(res), _failed_trusts(res)
@@ -349,7 +381,8 @@ def _run_all(limit: int | None, only: Sequence[str] | None, since_text: str | No
         if stopping.requested():
             break
         if since is not None:  # history asked for: every form, whatever is new
-            pending[cik] = dict.fromkeys(ALL_GROUPS, f"history since {since}")
+            pending[cik] = dict.fromkeys(
+                ALL_GROUPS, f"history since {since}" + (f" until {until}" if until else ""))
             run_batches(last_checked=cik)
             continue
         note = "up to date"
@@ -939,6 +972,12 @@ def build_parser() -> argparse.ArgumentParser:
     ra.add_argument("--since", default=None, metavar="YYYY-MM-DD",
                     help="load every report of the chosen trusts since this date (their "
                     "history), not only what is new")
+    ra.add_argument("--until", default=None, metavar="YYYY-MM-DD",
+                    help="with --since: leave out filings filed after this date (the "
+                    "window [since, until] of filing dates, both days included)")
+    ra.add_argument("--dry-run", action="store_true",
+                    help="say what would be loaded (per trust: form groups, filings to "
+                    "load and already held) and the SEC requests it takes; load nothing")
     u = sub.add_parser("ui", help="the Dagster web UI and daemon on the same DAGSTER_HOME")
     u.add_argument("--port", type=int, default=3000)
     u.add_argument("--host", default="127.0.0.1")
@@ -975,7 +1014,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run-all":
-        return run_all(args.limit, args.cik, args.since)
+        return run_all(args.limit, args.cik, args.since, args.until, args.dry_run)
     if args.command == "ui":
         return ui(args.port, args.host)
     if args.command == "parse":

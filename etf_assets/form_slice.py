@@ -25,6 +25,7 @@ from etf_assets.warehouse.universe import etf_series_ids
 @dataclass(frozen=True)
 class LoadOptions:
     since: Optional[date] = None  # load every report since this date, not only the newest
+    until: Optional[date] = None  # with since: filings filed after this date are left out
 
 
 @dataclass
@@ -77,9 +78,10 @@ def add_counts(into: dict[str, int], counts: Mapping[str, int]) -> None:
 
 
 def etf_trust_filings(cik: str, client: SecClient, engine: Engine, forms: Sequence[str],
-                      since: Optional[date], result: FilingsResult) -> list[FilingRef]:
-    """A trust's filings of `forms` (none asked for when it has no ETF series); the
-    newest is recorded in `result` as what the trust has seen."""
+                      since: Optional[date], result: FilingsResult, *,
+                      until: Optional[date] = None) -> list[FilingRef]:
+    """A trust's filings of `forms` (none asked for when it has no ETF series), filed by
+    `until` when given; the newest is recorded in `result` as what the trust has seen."""
     with engine.connect() as conn:
         has_etfs = bool(etf_series_ids(conn, cik))
     filings: list[FilingRef] = []
@@ -87,7 +89,7 @@ def etf_trust_filings(cik: str, client: SecClient, engine: Engine, forms: Sequen
         result.skip("trust has no ETF series")
     else:
         try:
-            filings = fetch_filings(client, cik, forms, since=since)
+            filings = fetch_filings(client, cik, forms, since=since, until=until)
         except SecNotFound:
             result.skip("no submissions on EDGAR")
     filings = [f for f in filings if f.form in forms]
@@ -148,7 +150,8 @@ def load_recent_filings(cik: str, client: SecClient, engine: Engine, forms: Sequ
     refuses with `unreadable` (nothing in it to read: an untagged prospectus, a report
     without TSR or highlights) is skipped with `skip_reason`, not failed. Returns what
     each loaded filing wrote."""
-    filings = etf_trust_filings(cik, client, engine, forms, options.since, result)
+    filings = etf_trust_filings(cik, client, engine, forms, options.since, result,
+                                until=options.until)
     with engine.connect() as conn:
         loaded = set(conn.execute(select(filing.c.accession_number).where(
             filing.c.cik == cik, filing.c.form.in_(forms))).scalars())

@@ -75,6 +75,10 @@ class TrustFilingsConfig(Config):
     """Load every report of the selected forms reported on or after this date
     (YYYY-MM-DD), e.g. 2019-10-01 for the full N-PORT history. Default: the newest report
     of each series (plus amendments of reports already loaded)."""
+    until: Optional[str] = None
+    """With `since` only: filings filed after this date (YYYY-MM-DD) are left out, as if
+    EDGAR were read that day (the trust's classification still reads its newest N-CEN:
+    the universe is today's)."""
 
 
 @multi_asset(
@@ -96,7 +100,10 @@ def trust_filings(context: AssetExecutionContext, config: TrustFilingsConfig,
         raise Failure(description="per-trust tables load per trust: select a trust CIK "
                       "partition (or a range of them)")
     selected = [s for s in SLICES if set(s.keys) & context.selected_asset_keys]
-    options = LoadOptions(since=date.fromisoformat(config.since) if config.since else None)
+    if config.until and not config.since:
+        raise Failure(description="until needs since: a window of filing dates")
+    options = LoadOptions(since=date.fromisoformat(config.since) if config.since else None,
+                          until=date.fromisoformat(config.until) if config.until else None)
     states = read_states(context.instance, ciks, attempts=False)
     failed: dict[str, str] = {}
     loaded: list[str] = []

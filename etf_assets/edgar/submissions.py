@@ -67,7 +67,7 @@ def raw_document_name(primary_document: str | None, default: str = "primary_doc.
 
 
 def fetch_filings(client, cik: str, forms: Iterable[str], *,
-                  since: date | None = None) -> list[FilingRef]:
+                  since: date | None = None, until: date | None = None) -> list[FilingRef]:
     """A trust's filings from its submissions JSON, following the older pages
     (`filings.files`) only as far as needed.
 
@@ -75,6 +75,8 @@ def fetch_filings(client, cik: str, forms: Iterable[str], *,
     of series filing NPORT-P every quarter) pushes its yearly N-CEN into the pages.
     Without `since`: pages are read until one filing of `forms` is found. With
     `since`: pages are read while they may hold filings dated on or after it.
+    With `until`: filings filed after it are left out, as if EDGAR were read that day
+    (run-all --since ... --until ...: the one place the window's end is applied).
     """
     wanted = set(forms)
     doc = client.submissions(cik)
@@ -85,5 +87,8 @@ def fetch_filings(client, cik: str, forms: Iterable[str], *,
         newest_on_page = page.get("filingTo")
         if since is not None and newest_on_page and date.fromisoformat(newest_on_page) < since:
             break
+        oldest_on_page = page.get("filingFrom")
+        if until is not None and oldest_on_page and date.fromisoformat(oldest_on_page) > until:
+            continue  # all of it filed after the window
         out.extend(parse_submissions(client.submissions_page(page["name"]), cik))
-    return out
+    return out if until is None else [f for f in out if f.filing_date <= until]

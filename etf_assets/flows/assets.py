@@ -78,7 +78,8 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
                log) -> TrustLoad:
     """Find the trust's 24F-2NT notices and load each new one."""
     result = TrustFlowsResult()
-    filings = etf_trust_filings(cik, client, engine, FORMS, options.since, result)
+    filings = etf_trust_filings(cik, client, engine, FORMS, options.since, result,
+                                until=options.until)
     loaded = _loaded(engine, cik)
     for ref in candidates(filings, loaded, options.since):
         if ref.accession_number in loaded:

@@ -67,7 +67,8 @@ class TrustLifecycleResult(FilingsResult):
 def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions,
                log) -> TrustLoad:
     result = TrustLifecycleResult()
-    filings = etf_trust_filings(cik, client, engine, sorted(FORMS), options.since, result)
+    filings = etf_trust_filings(cik, client, engine, sorted(FORMS), options.since, result,
+                                until=options.until)
     with engine.connect() as conn:
         done = headers_read(conn, cik)
         names = known_names(conn, cik)

@@ -113,7 +113,7 @@ def _candidates(filings: list[FilingRef], since: Optional[date]) -> list[FilingR
 
 
 def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[date],
-                  log) -> TrustNportResult:
+                  log, until: Optional[date] = None) -> TrustNportResult:
     """Find the trust's NPORT-P filings, load each new one of an ETF series."""
     result = TrustNportResult(cik)
     with engine.connect() as conn:
@@ -122,7 +122,7 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
         result.skip("trust has no ETF series")
         return result
     try:
-        filings = fetch_filings(client, cik, NPORT_FORMS, since=since)
+        filings = fetch_filings(client, cik, NPORT_FORMS, since=since, until=until)
     except SecNotFound:
         result.skip("no submissions on EDGAR")
         return result
@@ -215,7 +215,7 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
 
 def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions,
                log) -> TrustLoad:
-    res = process_trust(cik, client, engine, options.since, log)
+    res = process_trust(cik, client, engine, options.since, log, until=options.until)
     md = res.metadata()
     return TrustLoad(res.data_version, {
         HOLDINGS: {**md, "rows_written": res.rows["holding"]},
