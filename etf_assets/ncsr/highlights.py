@@ -789,8 +789,30 @@ def _blocks_before(table: etree._Element, limit: int = 4, chars: int = 400) -> l
     return blocks[::-1]
 
 
+_MARKER_ONLY = re.compile(r"\(?(?:[a-z]{1,2}|\d{1,2})[.)]?|[*\u2020\u2021\u00a7]+", re.I)
+
+
+def footnote_table_text(el: etree._Element) -> str | None:
+    """``"(a) text"`` when ``el`` is (or only wraps) a one-row table whose cells with text
+    are a footnote marker and the footnote: how financial printers set each footnote
+    below a Financial Highlights table (SPDR S&P 500 ETF Trust's annual report, accession
+    0001193125-19-302203, prints (a) to (h) so). None for any other element."""
+    tables = [el] if el.tag == "table" else list(el.iter("table"))
+    if len(tables) != 1:
+        return None
+    rows = list(tables[0].iter("tr"))
+    if len(rows) != 1:
+        return None
+    cells = [_norm(td.text_content()) for td in rows[0] if td.tag in ("td", "th")]
+    cells = [c for c in cells if c]
+    if len(cells) != 2 or not _MARKER_ONLY.fullmatch(cells[0]):
+        return None
+    return f"{cells[0]} {cells[1]}"
+
+
 def _blocks_after(table: etree._Element, chars: int = 2000) -> list[str]:
-    """Text just below ``table`` up to the next table (its footnotes)."""
+    """Text just below ``table`` up to the next table (its footnotes); footnotes set as
+    one-row tables (:func:`footnote_table_text`) are read, not taken for the next table."""
     blocks: list[str] = []
     size = 0
     el: etree._Element | None = table
@@ -803,8 +825,11 @@ def _blocks_after(table: etree._Element, chars: int = 2000) -> list[str]:
                     blocks.append(_norm(sib.tail))
                 continue
             if sib.tag == "table" or next(sib.iter("table"), None) is not None:
-                return blocks
-            text = _norm(sib.text_content())
+                text = footnote_table_text(sib)
+                if text is None:
+                    return blocks
+            else:
+                text = _norm(sib.text_content())
             if text:
                 blocks.append(text)
                 size += len(text)
