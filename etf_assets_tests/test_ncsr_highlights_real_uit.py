@@ -127,3 +127,22 @@ def test_spy_fy2019_parse_command(capsys):
     (table,) = out["financial_highlights"]
     assert (table["columns"], table["arithmetic_problems"], table["unmapped_rows"]) == (5, 0, 1)
     assert table["periods"] == "2019-09-30, 2018-09-30, 2017-09-30, 2016-09-30, 2015-09-30"
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ("<table><tr><td>(c)</td><td>Contribution paid by the Trustee.</td></tr></table>",
+     "(c) Contribution paid by the Trustee."),
+    ("<div><table><tr><td>*</td><td></td><td>Unaudited.</td></tr></table></div>",
+     "* Unaudited."),
+    # not footnotes: a label and a value, two rows, a lone cell
+    ("<table><tr><td>Net assets</td><td>$1,000</td></tr></table>", None),
+    ("<table><tr><td>(a)</td><td>x</td></tr><tr><td>(b)</td><td>y</td></tr></table>", None),
+    ("<table><tr><td>(a) Per Unit numbers.</td></tr></table>", None),
+])
+def test_footnote_table_text_only_takes_a_marker_and_its_text(html, expected):
+    """The layout of SPY's footnotes (accession 0001193125-19-302203), and what is not it."""
+    import lxml.html
+
+    from etf_assets.ncsr.highlights import footnote_table_text
+
+    assert footnote_table_text(lxml.html.fragment_fromstring(html)) == expected
