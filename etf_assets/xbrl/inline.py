@@ -186,6 +186,10 @@ class Fact:
     continued: bool = False  # the value joins ix:continuation parts
     target: str | None = None
     problem: str | None = None
+    # contextRef of the ix:nonNumeric text block the fact is shown in (directly, or in
+    # one of that block's ix:continuation parts): a TSR's index return cell sits in its
+    # class's returns table even when the index context itself names no class.
+    enclosing_context: str | None = None
 
     @property
     def numeric(self) -> bool:
@@ -628,18 +632,46 @@ def parse_inline_xbrl(data: bytes) -> InlineDocument:
         raise InlineXbrlError("not an inline XBRL document: no ix:header and no facts")
 
     row_label = _RowLabels()
+    owners = _continuation_owners(raw_facts, continuations)
     used_continuations: set[str] = set()
     facts: list[Fact] = []
     for order, el in enumerate(raw_facts):
         if not order % 500:
             limits.check_time()  # limits: the filing's time budget
         facts.append(_read_fact(el, order, el in hidden, contexts, units, continuations,
-                                used_continuations, row_label))
+                                used_continuations, row_label, owners))
     for cid in continuations.keys() - used_continuations:
         problems.append(f"ix:continuation {cid!r} is not reached from any fact")
     nsmap = {k or "": v for k, v in root.nsmap.items()}
     return InlineDocument(facts=tuple(facts), contexts=contexts, units=units,
                           namespaces=nsmap, problems=tuple(problems))
+
+
+_NON_NUMERIC = frozenset(f"{{{ns}}}nonNumeric" for ns in IX_NAMESPACES)
+_CONTINUATION = frozenset(f"{{{ns}}}continuation" for ns in IX_NAMESPACES)
+
+
+def _continuation_owners(raw_facts: list[etree._Element],
+                         continuations: dict[str, etree._Element]) -> dict[str, str]:
+    """ix:continuation id -> contextRef of the ix:nonNumeric whose chain reaches it."""
+    owners: dict[str, str] = {}
+    for el in raw_facts:
+        ctx, nxt, seen = el.get("contextRef"), el.get("continuedAt"), set()
+        while ctx and nxt and nxt not in seen and nxt in continuations:
+            seen.add(nxt)
+            owners.setdefault(nxt, ctx)
+            nxt = continuations[nxt].get("continuedAt")
+    return owners
+
+
+def _enclosing_context(el: etree._Element, owners: dict[str, str]) -> str | None:
+    """The contextRef of the nearest text block around ``el`` (see Fact)."""
+    for anc in el.iterancestors():
+        if anc.tag in _NON_NUMERIC:
+            return anc.get("contextRef")
+        if anc.tag in _CONTINUATION:
+            return owners.get(anc.get("id") or "")
+    return None
 
 
 def _chain(el: etree._Element, continuations: dict[str, etree._Element],
@@ -663,7 +695,7 @@ def _chain(el: etree._Element, continuations: dict[str, etree._Element],
 def _read_fact(el: etree._Element, order: int, is_hidden: bool,
                contexts: dict[str, Context], units: dict[str, Unit],
                continuations: dict[str, etree._Element], used: set[str],
-               row_label: _RowLabels) -> Fact:
+               row_label: _RowLabels, owners: dict[str, str] | None = None) -> Fact:
     kind = el.tag.rpartition("}")[2]
     concept = _qname(el.get("name"), el) or QName(None, "")
     context_ref = el.get("contextRef")
@@ -719,4 +751,5 @@ def _read_fact(el: etree._Element, order: int, is_hidden: bool,
         scale=shift, negated=negated, format=fmt, fact_id=el.get("id"), hidden=is_hidden,
         order=order, row_label=None if is_hidden else row_label(el),
         escape=el.get("escape") in ("true", "1"), continued=continued,
-        target=el.get("target"), problem=problem)
+        target=el.get("target"), problem=problem,
+        enclosing_context=_enclosing_context(el, owners or {}))
