@@ -217,3 +217,114 @@ def test_warehouse_rows_every_column() -> None:
     assert kept.reasons() == {"non_etf_classes": 0, "non_etf_highlights_tables": 0,
                               "unattributed_highlights_tables": 0,
                               "unresolved_tsr_classes": 0}
+
+
+# --------------------------------------------------------------------------- Workiva
+# American Century Quantitative Equity Funds' N-CSRS 0000827060-26-000002 (filed
+# 2026-02-26, six months ended 2025-12-31, Workiva): the semi-annual TSR of Disciplined
+# Core Value Fund Investor Class (BIGRX, C000016473; series S000005979 per the SGML
+# header), an excerpt (PROVENANCE.md). Values read by eye from its tables.
+
+ACI = (Path(__file__).parent / "fixtures" / "sec" / "ncsr_real"
+       / "0000827060_0000827060-26-000002_N-CSRS_Disciplined_Core_Value_Investor_excerpt.html")
+H2 = (date(2025, 7, 1), date(2025, 12, 31))
+
+
+@pytest.fixture(scope="module")
+def aci() -> ShareholderReport:
+    return parse_tsr(ACI.read_bytes())
+
+
+def test_workiva_semiannual_cover_and_no_registrant_phantom_class(aci: ShareholderReport
+                                                                  ) -> None:
+    """ACI N-CSRS 0000827060-26-000002 tags "Semi-Annual Shareholder Report" in the
+    registrant context c-1 (no class): it is a default for the classes, never a class of
+    its own."""
+    assert (aci.document_type, aci.amendment, aci.cik, aci.registrant_name,
+            aci.investment_company_type, aci.period_end) == (
+        "N-CSRS", False, "0000827060", "AMERICAN CENTURY QUANTITATIVE EQUITY FUNDS, INC.",
+        "N-1A", date(2025, 12, 31))
+    assert [c.class_id for c in aci.classes] == ["C000016473"]
+    c = aci.classes[0]
+    assert (c.fund_name, c.class_name, c.ticker, c.report_type, c.period_start,
+            c.period_end, c.expenses_paid, c.expense_ratio, c.returns, c.line_graph) == (
+        "Disciplined Core Value Fund", "Investor Class", "BIGRX", "semiannual", *H2,
+        Decimal("35"), Decimal("0.0066"), (), ())
+
+
+def test_workiva_fund_statistics(aci: ShareholderReport) -> None:
+    """ACI N-CSRS 0000827060-26-000002, "Fund Statistics": net assets $1,911,975,842,
+    management fees $6,100,142, turnover 54%, 191 holdings."""
+    assert [(s.name, s.value, s.unit, s.as_of, s.period_start)
+            for s in aci.classes[0].statistics] == [
+        ("net_assets", Decimal("1911975842"), "USD", H2[1], None),
+        ("advisory_fees_paid", Decimal("6100142"), "USD", *H2[::-1]),
+        ("portfolio_turnover", Decimal("0.54"), "pure", *H2[::-1]),
+        ("holdings_count", Decimal("191"), "ck0000827060:holding", H2[1], None),
+    ]
+
+
+def test_workiva_side_by_side_breakdowns_with_their_own_labels(aci: ShareholderReport
+                                                               ) -> None:
+    """ACI N-CSRS 0000827060-26-000002 prints "Types of Investments in Portfolio"
+    (us-gaap:InvestmentTypeAxis) and "Top Five Industries" (oef:IndustrySectorAxis) side
+    by side, one row holding a pair of each: every value takes the label printed just
+    left of it ("Banks", not the row's "Common Stocks")."""
+    assert [(h.category, h.member, h.label, h.value) for h in aci.classes[0].holdings] == [
+        ("investment_type", "CommonStockMember", "Common Stocks", Decimal("0.995")),
+        ("industry_sector", "BanksMember", "Banks", Decimal("0.11")),
+        ("investment_type", "ShortTermInvestmentMember", "Short-Term Investments",
+         Decimal("0.005")),
+        ("industry_sector", "PharmaceuticalsMember", "Pharmaceuticals", Decimal("0.06")),
+        ("investment_type", "OtherAssetsAndLiabilitiesMember", "Other Assets and Liabilities",
+         Decimal("0.000")),
+        ("industry_sector", "ConsumerStaplesDistributionRetailMember",
+         "Consumer Staples Distribution & Retail", Decimal("0.05")),
+        ("industry_sector", "SemiconductorsAndSemiconductorEquipmentMember",
+         "Semiconductors and Semiconductor Equipment", Decimal("0.05")),
+        ("industry_sector", "FinancialServiceMember", "Financial Services", Decimal("0.05")),
+    ]
+    assert all(h.measure == "pct_of_nav" and h.as_of == H2[1]
+               for h in aci.classes[0].holdings)
+
+
+def test_workiva_every_fact_accounted_for(aci: ShareholderReport) -> None:
+    """ACI N-CSRS 0000827060-26-000002 excerpt: 32 facts = 25 mapped + 1 consistent
+    duplicate (the class name, shown twice) + 6 narrative text blocks."""
+    assert (aci.fact_count, aci.mapped, aci.duplicates) == (32, 25, 1)
+    assert aci.skipped_reasons() == {"text not extracted": 6}
+
+
+def test_workiva_fund_level_statistics_flagged_in_rows() -> None:
+    """ACI N-CSRS 0000827060-26-000002 to rows (the class registered as an ETF class so
+    that it loads): the fund's net assets, fees, turnover and holdings count, tagged on
+    the Investor Class, are flagged fund level."""
+    registry = [RegisteredClass("C000016473", "S000005979", "Disciplined Core Value Fund",
+                                "Investor Class", "BIGRX", is_etf=True)]
+    rows = list(ncsr_rows(parse_ncsr(ACI.read_bytes()), accession="0000827060-26-000002",
+                          filing_date=date(2026, 2, 26), cik="0000827060", registry=registry))
+    stats = [(r["statistic"], r["value"], r["fund_level"], r["series_id"], r["class_id"])
+             for t, r in rows if t is ncsr_statistic]
+    assert stats == [
+        ("net_assets", Decimal("1911975842"), True, "S000005979", "C000016473"),
+        ("advisory_fees_paid", Decimal("6100142"), True, "S000005979", "C000016473"),
+        ("portfolio_turnover", Decimal("0.54"), True, "S000005979", "C000016473"),
+        ("holdings_count", Decimal("191"), True, "S000005979", "C000016473"),
+    ]
+    assert not [r for t, r in rows if t is performance]
+
+
+def test_cell_label_skips_cells_without_words() -> None:
+    """The label of a value is the nearest cell to its left with a letter in it: a "$"
+    cell between them (layouts that set the currency sign in its own cell) and an empty
+    hidden cell are passed over; outside a table there is none."""
+    from lxml import etree
+
+    from etf_assets.xbrl.inline import cell_label
+
+    row = etree.fromstring(
+        '<tr xmlns="http://www.w3.org/1999/xhtml"><td>Net Assets</td><td/><td>$</td>'
+        '<td><b id="v">1,911,975,842</b></td></tr>')
+    value = row.find(".//{http://www.w3.org/1999/xhtml}b")
+    assert cell_label(value) == "Net Assets"
+    assert cell_label(etree.fromstring("<p><b>5</b></p>")[0]) is None

@@ -447,10 +447,11 @@ def _build_class(acc: _Acc, key: ScopeKey) -> TsrClass:
                                index[1] if index else None, start, as_of, num(f))
                     for (index, start, as_of), f in acc.graph.get(key, {}).items()),
                    key=lambda g: (g.subject, g.index_member or "", g.as_of))
-    # The label is the row's own first cell as printed ("Communication Services"), else
+    # The label is the value's own label cell as printed ("Communication Services"), else
     # the member name in words ("Communications Sector"): the filer's label linkbase,
-    # which names the member, is not fetched.
-    holdings = tuple(HoldingShare(category, member, f.row_label or member_label(member),
+    # which names the member, is not fetched. The nearest cell to the left, not the
+    # row's first: Workiva prints two breakdowns side by side in one row.
+    holdings = tuple(HoldingShare(category, member, f.cell_label or member_label(member),
                                   measure, num(f), as_of)
                      for ((category, member), measure, as_of), f
                      in acc.holdings.get(key, {}).items())

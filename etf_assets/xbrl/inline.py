@@ -47,6 +47,7 @@ from etf_assets import limits
 
 __all__ = [
     "IX_NAMESPACES",
+    "cell_label",
     "Context",
     "Fact",
     "InlineDocument",
@@ -182,6 +183,9 @@ class Fact:
     hidden: bool  # inside ix:hidden
     order: int  # position among the document's facts
     row_label: str | None = None  # first cell of the table row shown with the fact
+    # nearest cell with words to the left of the fact's cell, in the same row: the label
+    # of a value in a table that prints two label/value pairs side by side
+    cell_label: str | None = None
     escape: bool = False
     continued: bool = False  # the value joins ix:continuation parts
     target: str | None = None
@@ -530,6 +534,24 @@ class _RowLabels:
         return self._rows[key]
 
 
+_WORD = re.compile(r"[^\W\d_]")
+
+
+def cell_label(el: etree._Element) -> str | None:
+    """The text of the nearest cell left of ``el``'s cell that has a letter in it (a
+    "$" or "(" cell is no label; facts' own text left out), None outside a table."""
+    cell = next(el.iterancestors(*(f"{{{XHTML}}}{c}" for c in _CELL), *_CELL), None)
+    if cell is None:
+        return None
+    for prev in cell.itersiblings(preceding=True):
+        if not isinstance(prev.tag, str) or _local(prev.tag) not in _CELL:
+            continue
+        text = " ".join(plain_text([prev], skip=_EXCLUDE | _FACT_TAG_SET).split())
+        if _WORD.search(text):
+            return text
+    return None
+
+
 def _numeric_value(raw: str, fmt: str | None, scale: str | None,
                    negated: bool) -> tuple[Decimal, int | None]:
     if fmt:
@@ -750,6 +772,7 @@ def _read_fact(el: etree._Element, order: int, is_hidden: bool,
         is_nil=is_nil, decimals=el.get("decimals"),
         scale=shift, negated=negated, format=fmt, fact_id=el.get("id"), hidden=is_hidden,
         order=order, row_label=None if is_hidden else row_label(el),
+        cell_label=None if is_hidden else cell_label(el),
         escape=el.get("escape") in ("true", "1"), continued=continued,
         target=el.get("target"), problem=problem,
         enclosing_context=_enclosing_context(el, owners or {}))
