@@ -36,7 +36,7 @@ the reason (narrative text blocks are skipped as "text not extracted"); see
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -162,7 +162,7 @@ class HoldingShare:
 
     category: str  # "industry_sector" | "geographic_region" | ... | "largest_holding"
     member: str  # explicit member local name, or a typed member's text
-    label: str  # readable: the member name split into words ("Information Technology")
+    label: str  # as printed in the row ("Communication Services"), else the member in words
     measure: str  # "pct_of_nav" | "pct_of_total_investments" | ...
     value: Decimal
     as_of: date | None
@@ -318,6 +318,20 @@ def _generic_holding(ctx: Context, scope: _Scope) -> _Scope:
                   (axis_category(axis.local), member), ())
 
 
+def _class_of_table(acc: _Acc, fact: Fact, scope: _Scope) -> _Scope:
+    """An index fact whose context names no class belongs to the class whose returns
+    table it is printed in. Some filers (DFIN: Alger's N-CSR 0001133228-26-002293) tag
+    one context per index and period, shared by every class that shows the index; the
+    cell still sits inside that class's ``AvgAnnlRtrTableTextBlock``. A hidden fact (no
+    enclosing block) keeps its class-less scope."""
+    enc = acc.doc.contexts.get(fact.enclosing_context or "")
+    klass = enc.member(*CLASS_AXES) if enc else None
+    if enc is None or klass is None:
+        return scope
+    series = enc.member(*SERIES_AXES)
+    return replace(scope, class_key=klass.local, series_key=series.local if series else None)
+
+
 @dataclass(slots=True)
 class _Acc(FactSlots):
     cover: dict[str, Fact] = field(default_factory=dict)
@@ -340,6 +354,8 @@ def _map_fact(acc: _Acc, fact: Fact) -> None:
     scope = _scope(ctx)
     if scope.other_axes and scope.holding is None and local in HOLDING_MEASURES:
         scope = _generic_holding(ctx, scope)
+    if scope.index and scope.class_key is None and scope.series_key is None:
+        scope = _class_of_table(acc, fact, scope)
     if scope.other_axes:
         acc.skip(fact, f"unrecognized axis {', '.join(scope.other_axes)}")
         return
@@ -431,8 +447,12 @@ def _build_class(acc: _Acc, key: ScopeKey) -> TsrClass:
                                index[1] if index else None, start, as_of, num(f))
                     for (index, start, as_of), f in acc.graph.get(key, {}).items()),
                    key=lambda g: (g.subject, g.index_member or "", g.as_of))
-    holdings = tuple(HoldingShare(category, member, member_label(member), measure, num(f),
-                                  as_of)
+    # The label is the value's own label cell as printed ("Communication Services"), else
+    # the member name in words ("Communications Sector"): the filer's label linkbase,
+    # which names the member, is not fetched. The nearest cell to the left, not the
+    # row's first: Workiva prints two breakdowns side by side in one row.
+    holdings = tuple(HoldingShare(category, member, f.cell_label or member_label(member),
+                                  measure, num(f), as_of)
                      for ((category, member), measure, as_of), f
                      in acc.holdings.get(key, {}).items())
     report_type = text(txt.get("report_type"))

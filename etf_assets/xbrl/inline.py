@@ -47,6 +47,7 @@ from etf_assets import limits
 
 __all__ = [
     "IX_NAMESPACES",
+    "cell_label",
     "Context",
     "Fact",
     "InlineDocument",
@@ -182,10 +183,17 @@ class Fact:
     hidden: bool  # inside ix:hidden
     order: int  # position among the document's facts
     row_label: str | None = None  # first cell of the table row shown with the fact
+    # nearest cell with words to the left of the fact's cell, in the same row: the label
+    # of a value in a table that prints two label/value pairs side by side
+    cell_label: str | None = None
     escape: bool = False
     continued: bool = False  # the value joins ix:continuation parts
     target: str | None = None
     problem: str | None = None
+    # contextRef of the ix:nonNumeric text block the fact is shown in (directly, or in
+    # one of that block's ix:continuation parts): a TSR's index return cell sits in its
+    # class's returns table even when the index context itself names no class.
+    enclosing_context: str | None = None
 
     @property
     def numeric(self) -> bool:
@@ -526,6 +534,24 @@ class _RowLabels:
         return self._rows[key]
 
 
+_WORD = re.compile(r"[^\W\d_]")
+
+
+def cell_label(el: etree._Element) -> str | None:
+    """The text of the nearest cell left of ``el``'s cell that has a letter in it (a
+    "$" or "(" cell is no label; facts' own text left out), None outside a table."""
+    cell = next(el.iterancestors(*(f"{{{XHTML}}}{c}" for c in _CELL), *_CELL), None)
+    if cell is None:
+        return None
+    for prev in cell.itersiblings(preceding=True):
+        if not isinstance(prev.tag, str) or _local(prev.tag) not in _CELL:
+            continue
+        text = " ".join(plain_text([prev], skip=_EXCLUDE | _FACT_TAG_SET).split())
+        if _WORD.search(text):
+            return text
+    return None
+
+
 def _numeric_value(raw: str, fmt: str | None, scale: str | None,
                    negated: bool) -> tuple[Decimal, int | None]:
     if fmt:
@@ -628,18 +654,46 @@ def parse_inline_xbrl(data: bytes) -> InlineDocument:
         raise InlineXbrlError("not an inline XBRL document: no ix:header and no facts")
 
     row_label = _RowLabels()
+    owners = _continuation_owners(raw_facts, continuations)
     used_continuations: set[str] = set()
     facts: list[Fact] = []
     for order, el in enumerate(raw_facts):
         if not order % 500:
             limits.check_time()  # limits: the filing's time budget
         facts.append(_read_fact(el, order, el in hidden, contexts, units, continuations,
-                                used_continuations, row_label))
+                                used_continuations, row_label, owners))
     for cid in continuations.keys() - used_continuations:
         problems.append(f"ix:continuation {cid!r} is not reached from any fact")
     nsmap = {k or "": v for k, v in root.nsmap.items()}
     return InlineDocument(facts=tuple(facts), contexts=contexts, units=units,
                           namespaces=nsmap, problems=tuple(problems))
+
+
+_NON_NUMERIC = frozenset(f"{{{ns}}}nonNumeric" for ns in IX_NAMESPACES)
+_CONTINUATION = frozenset(f"{{{ns}}}continuation" for ns in IX_NAMESPACES)
+
+
+def _continuation_owners(raw_facts: list[etree._Element],
+                         continuations: dict[str, etree._Element]) -> dict[str, str]:
+    """ix:continuation id -> contextRef of the ix:nonNumeric whose chain reaches it."""
+    owners: dict[str, str] = {}
+    for el in raw_facts:
+        ctx, nxt, seen = el.get("contextRef"), el.get("continuedAt"), set()
+        while ctx and nxt and nxt not in seen and nxt in continuations:
+            seen.add(nxt)
+            owners.setdefault(nxt, ctx)
+            nxt = continuations[nxt].get("continuedAt")
+    return owners
+
+
+def _enclosing_context(el: etree._Element, owners: dict[str, str]) -> str | None:
+    """The contextRef of the nearest text block around ``el`` (see Fact)."""
+    for anc in el.iterancestors():
+        if anc.tag in _NON_NUMERIC:
+            return anc.get("contextRef")
+        if anc.tag in _CONTINUATION:
+            return owners.get(anc.get("id") or "")
+    return None
 
 
 def _chain(el: etree._Element, continuations: dict[str, etree._Element],
@@ -663,7 +717,7 @@ def _chain(el: etree._Element, continuations: dict[str, etree._Element],
 def _read_fact(el: etree._Element, order: int, is_hidden: bool,
                contexts: dict[str, Context], units: dict[str, Unit],
                continuations: dict[str, etree._Element], used: set[str],
-               row_label: _RowLabels) -> Fact:
+               row_label: _RowLabels, owners: dict[str, str] | None = None) -> Fact:
     kind = el.tag.rpartition("}")[2]
     concept = _qname(el.get("name"), el) or QName(None, "")
     context_ref = el.get("contextRef")
@@ -718,5 +772,7 @@ def _read_fact(el: etree._Element, order: int, is_hidden: bool,
         is_nil=is_nil, decimals=el.get("decimals"),
         scale=shift, negated=negated, format=fmt, fact_id=el.get("id"), hidden=is_hidden,
         order=order, row_label=None if is_hidden else row_label(el),
+        cell_label=None if is_hidden else cell_label(el),
         escape=el.get("escape") in ("true", "1"), continued=continued,
-        target=el.get("target"), problem=problem)
+        target=el.get("target"), problem=problem,
+        enclosing_context=_enclosing_context(el, owners or {}))
