@@ -723,6 +723,16 @@ _FILED_KINDS = {
 }
 
 
+# An HTML document's opening: a bare excerpt (a fee table or highlights page cut from a
+# filing) may start with <table> or <div>, not <html>; N-PORT XML has none of these.
+_HTML_OPENING = re.compile(rb"<(?:!doctype\s+html|html|body|table|div|p|font|center|tr)[\s>]", re.I)
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether a bare document's first bytes are (inline X)HTML rather than XML."""
+    return b"http://www.xbrl.org/2013/inlineXBRL" in head or bool(_HTML_OPENING.search(head))
+
+
 def filed_kind(form: str | None) -> str | None:
     """Which reader a filed form goes to (None: `parse` does not read it)."""
     return _FILED_KINDS.get((form or "").strip().upper())
@@ -865,7 +875,7 @@ def parse_file(path: str, as_json: bool) -> int:
                     return _fail(f"{path}: {info.st_size:,} bytes is not a 24F-2NT notice", 1)
                 form_line = "24F-2NT (sniffed from the content: no EDGAR wrapper)"
                 summary = summarize_24f2(parse_24f2(f.read()))
-            elif b"http://www.xbrl.org/2013/inlineXBRL" in head or b"<html" in head.lower():
+            elif looks_like_html(head):
                 if info.st_size > MAX_HTML_BYTES:
                     return _fail(f"{path}: {info.st_size:,} bytes is more than a prospectus "
                                  "or shareholder report holds", 1)

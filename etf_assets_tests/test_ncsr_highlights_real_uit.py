@@ -146,3 +146,40 @@ def test_footnote_table_text_only_takes_a_marker_and_its_text(html, expected):
     from etf_assets.ncsr.highlights import footnote_table_text
 
     assert footnote_table_text(lxml.html.fragment_fromstring(html)) == expected
+
+
+def test_spy_fy2019_bare_fragment_without_html_tags_is_read_as_html(tmp_path, capsys):
+    """The same verbatim page with the excerpt's added <HTML><BODY> removed (a fragment as
+    cut from the filing, starting at its <p>) is still sniffed as HTML, not handed to the
+    N-PORT XML reader ("broken XML" before)."""
+    import json
+
+    text = SPY_2019.read_text(encoding="utf-8", errors="replace")
+    fragment = text.split("-->", 1)[1].replace("<HTML><BODY>", "", 1)
+    bare = tmp_path / "spy_fragment.htm"
+    bare.write_text(fragment, encoding="utf-8")
+    assert parse_file(str(bare), as_json=True) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["form"].startswith("N-CSR (sniffed")
+    (table,) = out["financial_highlights"]
+    assert (table["columns"], table["arithmetic_problems"]) == (5, 0)
+
+
+@pytest.mark.parametrize(("name", "html"), [
+    ("0001041130_0001752724-25-158219_DIA_NPORT-P_2025-04-30.xml", False),
+    ("0000884394_SPY_NPORT_trimmed.xml", False),
+])
+def test_nport_documents_are_not_taken_for_html(name, html):
+    """Real N-PORT XML (DIA 0001752724-25-158219, SPY) opens with no HTML element."""
+    from etf_assets.cli import looks_like_html
+
+    head = (Path(__file__).parent / "fixtures" / "sec" / "nport" / name).read_bytes()[:4096]
+    assert looks_like_html(head) is html
+
+
+@pytest.mark.parametrize("head", [b"<table border=0><tr><td>x", b"\n<DIV STYLE='x'>",
+                                  b"<!DOCTYPE html>\n<html>", b"<P>Fees"])
+def test_html_openings(head):
+    from etf_assets.cli import looks_like_html
+
+    assert looks_like_html(head)
