@@ -522,8 +522,9 @@ def _refresh_coverage(defs, instance, engine, tags: dict) -> None:
               f"({r['last_attempt_failed']} failed), {r[NEVER_LOADED]} never loaded, "
               f"{r[NOTHING_FILED]} nothing filed", flush=True)
     if quarantined:
-        print(f"  {len(quarantined)} filing(s) quarantined (table filing_failure; "
-              f"etf-pipeline requeue ACCESSION|--all): {', '.join(quarantined[:10])}",
+        print(f"  {len(quarantined)} filing(s) quarantined until their document changes "
+              f"(table filing_failure; etf-pipeline requeue ACCESSION|--all): "
+              f"{', '.join(quarantined[:10])}",
               flush=True)
 
 

@@ -112,11 +112,12 @@ def fetch_primary(cik: str, ref: FilingRef, client: SecClient, result: FilingsRe
         return None
 
 
-def held(engine: Engine, accession: str, result: FilingsResult) -> bool:
+def held(engine: Engine, accession: str, result: FilingsResult, client: SecClient,
+         cik: str) -> bool:
     """A poison filing backing off or quarantined (etf_assets/warehouse/failures.py):
-    failed again without a download, with the reason."""
-    with engine.connect() as conn:
-        reason = failures.held(conn, accession)
+    failed again without a download, with the reason. A quarantined one due for a look
+    costs one request (its listing): changed on EDGAR, it is attempted now."""
+    reason = failures.held_unless_changed(engine, client, cik, accession)
     if reason:
         result.failed[accession] = reason
     return reason is not None
@@ -160,7 +161,7 @@ def load_recent_filings(cik: str, client: SecClient, engine: Engine, forms: Sequ
         if ref.accession_number in loaded:
             result.skip("already loaded")
             continue
-        if held(engine, ref.accession_number, result):
+        if held(engine, ref.accession_number, result, client, cik):
             continue
         fetched = fetch_primary(cik, ref, client, result, default="")
         if fetched is None:

@@ -223,7 +223,9 @@ def _load_trust(cik: str, slices: list[FormSlice], client: SecClient, engine,
             else:
                 error = "; ".join(f"{a}: {_short(e)}" for a, e in result.failed.items()) or None
                 if result.failed:  # counted per filing: backoff, then quarantine
-                    failures.record(engine, cik, form.group, result.failed)
+                    failures.record(engine, cik, form.group, result.failed,
+                                    fingerprint=lambda acc: failures.document_fingerprint(
+                                        client, cik, acc))
             if error:
                 errors.append(f"{form.group}: {error}")
                 log.error("%s %s", cik, errors[-1])

@@ -225,11 +225,11 @@ def test_backfill_on_two_celery_workers_equals_one_process(dagster_pg_url, pg_en
     assert {w.split("@")[0] for w in executed_by.values()} == {"w1", "w2"}
     assert len(executed_by) == 2
     # The budget held across the two workers (two budgets would show ~2 x RATE a
-    # second). The limiter sends requests 1/RATE s apart, so RATE + 1 of them span one
-    # second; at the fake they arrive with the loopback's and the scheduler's jitter
-    # (3 ms when idle, 50+ ms with the CPU busy), which can put RATE + 1 arrivals a hair
-    # under one second apart. So one arrival more than the budget is tolerated per
-    # window, of 1 s and of 5 s (where it weighs 5 times less).
+    # second). The limiter sends at most RATE requests in any 1.1 s, counted at the
+    # send; the 0.1 s covers the loopback's and the scheduler's jitter between send and
+    # arrival (3 ms when idle, 50+ ms with the CPU busy). One arrival more than the
+    # budget stays tolerated per window, of 1 s and of 5 s, for jitter past 0.1 s on a
+    # loaded CI machine (before the window, 10 in a second was seen here).
     assert len(requests) > 4 * RATE and edgar.served(429) == []
     assert FakeEdgar.max_per_window(requests) <= RATE + 1
     assert FakeEdgar.max_per_window(requests, window=5.0) <= 5 * RATE + 1

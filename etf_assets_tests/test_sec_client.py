@@ -180,14 +180,15 @@ def test_429_pauses_all_traffic(tmp_path, caplog):
         assert c.limiter.paused_until() > 0
 
 
-def test_redis_limiter_spaces_requests():
-    """The multi-machine bucket (Redis on localhost, as on CI) spaces requests too."""
+def test_redis_limiter_keeps_the_window():
+    """The multi-machine budget (Redis on localhost, as on CI): 11 sends at rate 10
+    (N=10 in W=1.1 s) take at least W, and its pause holds the next grant."""
     limiter = RedisRateLimiter("redis://127.0.0.1:6379/0", rate=10,
                                namespace=f"etf-test:{os.getpid()}:{time.time()}")
     t0 = time.monotonic()
     for _ in range(11):
-        limiter.acquire()
-    assert time.monotonic() - t0 >= 0.95
+        limiter.mark_sent(limiter.acquire())
+    assert time.monotonic() - t0 >= 1.05
     until = limiter.pause(0.5)
     assert limiter.paused_until() >= until - 0.1
     t1 = time.monotonic()
@@ -195,12 +196,28 @@ def test_redis_limiter_spaces_requests():
     assert time.monotonic() - t1 >= 0.3
 
 
-def test_file_limiter_spacing(tmp_path):
+def test_file_limiter_window(tmp_path):
+    """21 sends at rate 20 (N=20 in W=1.1 s): the 21st waits for the first to leave."""
     lim = FileRateLimiter(tmp_path / "s", rate=20)
     t0 = time.monotonic()
     for _ in range(21):
-        lim.acquire()
-    assert 0.95 <= time.monotonic() - t0 < 2.0
+        lim.mark_sent(lim.acquire())
+    assert 1.05 <= time.monotonic() - t0 < 2.0
+
+
+def test_client_stamps_the_send_and_releases_a_failed_connection(fake_edgar, tmp_path):
+    """The client's grant is stamped by httpcore's trace when the request headers are
+    written: one send recorded per request. A connection refused never sends: its grant
+    is released, so nothing is recorded and no place is held for the lease."""
+    c = client_for(fake_edgar, tmp_path)
+    c.company_tickers_mf()
+    assert len(c.limiter.sends()) == 1
+    dead = client_for(fake_edgar, tmp_path, max_retries=0)
+    dead.base_url = "http://127.0.0.1:1"
+    with pytest.raises(Exception):
+        dead.company_tickers_mf()
+    assert len(c.limiter.sends()) == 1
+    assert c.limiter._try()[0] == "g"
 
 
 def test_network_guard_blocks_sec_gov():

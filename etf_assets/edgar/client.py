@@ -27,7 +27,7 @@ import httpx
 
 from etf_assets import settings, stopping
 from etf_assets.edgar.cache import BodyCache, is_immutable
-from etf_assets.edgar.ratelimit import RateLimiter, make_rate_limiter
+from etf_assets.edgar.ratelimit import Grant, RateLimiter, make_rate_limiter
 
 log = logging.getLogger(__name__)
 
@@ -218,20 +218,35 @@ class SecClient:
         cap = min(self.backoff_max, self.backoff_base * (2**attempt))
         return random.uniform(cap / 2, cap)
 
+    def _stamper(self, grant: Grant):
+        """httpcore's trace hook: the grant's window starts when the request headers
+        are written to the socket, not when the grant was given (a connection may take a
+        while to open). A failed write may have reached SEC in part: counted too."""
+
+        def trace(event: str, info: dict[str, Any]) -> None:
+            if event.endswith(("send_request_headers.complete",
+                               "send_request_headers.failed")):
+                self.limiter.mark_sent(grant)
+
+        return trace
+
     def _fetch(self, url: str, kind: str) -> bytes:
         attempt = 0
         pauses = 0
         last_error = ""
         while True:
             stopping.check()  # stopping (SIGTERM): no new request
-            self.limiter.acquire()
+            grant = self.limiter.acquire()
             with self._lock:
                 self.stats.sent[kind] += 1
             status: int | None = None
             try:
-                resp = self._http.get(url)
-                status = resp.status_code
-                body = resp.content  # raises on a truncated body (Content-Length short)
+                try:
+                    resp = self._http.get(url, extensions={"trace": self._stamper(grant)})
+                    status = resp.status_code
+                    body = resp.content  # raises on a truncated body (Content-Length short)
+                finally:
+                    self.limiter.release(grant)  # a no-op once sent: its window runs on
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 last_error = f"{type(exc).__name__}: {exc}"
             else:

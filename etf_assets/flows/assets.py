@@ -85,7 +85,7 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
         if ref.accession_number in loaded:
             result.skip("already loaded")
             continue
-        if held(engine, ref.accession_number, result):  # a poison filing: not now
+        if held(engine, ref.accession_number, result, client, cik):  # poison: not now
             continue
         fetched = fetch_primary(cik, ref, client, result)
         if fetched is None:

@@ -153,8 +153,8 @@ def process_trust(cik: str, client: SecClient, engine: Engine, since: Optional[d
             result.newest = max(filter(None, [result.newest, (report, ref.accession_number)]))
             result.skip("already loaded")
             continue
-        with engine.connect() as conn:  # a poison filing: not now (warehouse/failures.py)
-            hold = failures.held(conn, ref.accession_number)
+        # A poison filing: not now, unless its listing changed (warehouse/failures.py).
+        hold = failures.held_unless_changed(engine, client, cik, ref.accession_number)
         if hold:
             result.failed[ref.accession_number] = hold
             continue

@@ -1104,6 +1104,8 @@ filing_failure = Table(
     Column("retry_after", DateTime, comment="UTC; not attempted before (backoff)"),
     Column("quarantined_at", DateTime, comment="UTC; set: not attempted until requeued"),
     Column("last_reason", Text, nullable=False),
+    Column("document_fingerprint", String(64), comment="sha256 of the filing's index.json "
+           "listing (names, sizes, last-modified) when quarantined: a change lifts it"),
     Index("ix_filing_failure_cik", "cik"),
 )
 

@@ -86,8 +86,13 @@ class FakeFiling:
         )
 
     def index_json(self) -> bytes:
-        items = [{"name": n, "type": t, "size": ""} for t, n, _ in self.documents]
-        items.append({"name": f"{self.accession}.txt", "type": "text/plain", "size": ""})
+        """The folder listing as SEC's index.json has it: each file's real size (a
+        changed document changes the listing) and a last-modified (the acceptance)."""
+        modified = self.acceptance.strftime("%Y-%m-%d %H:%M:%S")
+        items = [{"name": n, "type": t, "size": str(len(self._materialize(n, c))),
+                  "last-modified": modified} for t, n, c in self.documents]
+        items.append({"name": f"{self.accession}.txt", "type": "text/plain",
+                      "size": str(len(self.txt())), "last-modified": modified})
         return json.dumps(
             {"directory": {"name": f"/Archives/edgar/data/{self.cik}/{self.folder}",
                            "item": items}}
