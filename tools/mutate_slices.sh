@@ -12,13 +12,14 @@ SAMPLE="${SAMPLE:-30}"
 T=etf_assets_tests
 
 # module | tests (the module's own test files; a value test file is used when present,
-# so the same script measures a tree without them)
+# so the same script measures a tree without them; listed first: with pytest -x a mutant
+# it kills stops the run before the slower files)
 SLICES=(
-  "etf_assets/flows/parse.py|$T/test_flows.py $T/test_flows_values.py"
-  "etf_assets/flows/rows.py|$T/test_flows.py $T/test_flows_values.py"
-  "etf_assets/nport/rows.py|$T/test_nport_parse.py $T/test_nport_uit.py $T/test_nport_values.py"
-  "etf_assets/universe/parse.py|$T/test_universe.py $T/test_universe_values.py"
-  "etf_assets/prospectus/rows.py|$T/test_prospectus_parse.py $T/test_prospectus_untagged.py $T/test_prospectus_values.py"
+  "etf_assets/flows/parse.py|$T/test_flows_values.py $T/test_flows.py"
+  "etf_assets/flows/rows.py|$T/test_flows_values.py $T/test_flows.py"
+  "etf_assets/nport/rows.py|$T/test_nport_values.py $T/test_nport_parse.py $T/test_nport_uit.py"
+  "etf_assets/universe/parse.py|$T/test_universe_values.py $T/test_universe.py"
+  "etf_assets/prospectus/rows.py|$T/test_prospectus_values.py $T/test_prospectus_parse.py $T/test_prospectus_untagged.py"
 )
 
 for slice in "${SLICES[@]}"; do
