@@ -6,7 +6,8 @@ Real filings (etf_assets_tests/fixtures/sec/flows, see PROVENANCE.md):
 - Advisors' Inner Circle Fund 24F-2NT 0002048251-26-002390 (one block, two series);
 and SEC's own "24F-2NT Form N-1A" sample (the 24F-2 XML technical specification v2.1),
 the only fixture whose item 2 is "include all series", with a late filing, interest due
-and an explanatory note.
+and an explanatory note. Variants of AIC's notice with one element changed (each named in its
+test) check the refusals and item 2's "include all" beside named series.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from etf_assets.flows.parse import ScopeEntry, parse_24f2, summarize
+import pytest
+
+from etf_assets.flows.parse import Notice24F2Error, ScopeEntry, parse_24f2, summarize
 from etf_assets.flows.rows import notice_rows
 from etf_assets.warehouse.tables import annual_flow
 
@@ -223,3 +226,56 @@ def test_summaries_name_scope_and_amounts_as_written():
     assert aic["blocks"][0]["scope"] == "S000036634, S000041278"
     assert aic["blocks"][0]["total_due"] == "15173.7"
     assert summarize(parse_24f2(SEC_N1A.read_bytes()))["blocks"][0]["scope"] == "series"
+
+
+def _aic_with(old: bytes, new: bytes) -> bytes:
+    """AIC's notice (0002048251-26-002390) with one element changed (asserted to happen)."""
+    data = AIC.read_bytes()
+    assert data.count(old) == 1, old
+    return data.replace(old, new)
+
+
+def test_include_all_beside_named_series_covers_the_whole_filer():
+    """AIC 0002048251-26-002390 with item 2 also flagged "include all series": the block
+    covers the whole filer, so covers_etf is None even though it names two series."""
+    data = _aic_with(b"<reportSeriesClass>",
+                     b"<reportSeriesClass><rptIncludeAllSeriesFlag>true</rptIncludeAllSeriesFlag>")
+    (row,) = _rows_of(data, etf_series={"S000099999"})
+    assert (row["include_all"], row["covers_etf"]) == ("series", None)
+    assert [s["series_id"] for s in row["scope"]] == ["S000036634", "S000041278"]
+
+
+def _rows_of(data: bytes, **kw):
+    return [r for _, r in notice_rows(parse_24f2(data), accession="0002048251-26-002390",
+                                      filing_date=date(2026, 3, 27), cik="0000878719",
+                                      form="24F-2NT", **kw)]
+
+
+@pytest.mark.parametrize(("old", "new", "reason"), [
+    # an amount the warehouse cannot hold exactly is refused, not rounded
+    (b"<aggregateSalePriceOfSecuritiesSold>418915624<",
+     b"<aggregateSalePriceOfSecuritiesSold>1000000000000000000000000000000<",
+     "aggregateSalePriceOfSecuritiesSold: out of range"),
+    (b"<netSales>109874728.46<", b"<netSales>109,874,728.46 USD<", "netSales: not an amount"),
+    (b"<lastDayOfFiscalYear>12/31/2025</lastDayOfFiscalYear>", b"",
+     "no lastDayOfFiscalYear"),
+    (b"<lastDayOfFiscalYear>12/31/2025<", b"<lastDayOfFiscalYear>2025-12-31<",
+     "not an MM/DD/YYYY date"),
+    (b"<annualFilingInfo>", b"<annualFilingInfoX>", "no annualFilingInfo block"),
+    (b"<submissionType>24F-2NT<", b"<submissionType>N-CEN<", "is not one of"),
+])
+def test_a_broken_notice_is_refused_with_its_reason(old, new, reason):
+    """AIC 0002048251-26-002390 with one element broken: Notice24F2Error naming it."""
+    data = _aic_with(old, new)
+    if new == b"<annualFilingInfoX>":
+        data = data.replace(b"</annualFilingInfo>", b"</annualFilingInfoX>")
+    with pytest.raises(Notice24F2Error, match=reason):
+        parse_24f2(data)
+
+
+def test_notices_are_values():
+    """Two parses of BNY 0000030162-26-000001 are equal and hash alike (frozen records:
+    a notice can key a cache or a set)."""
+    a, b = parse_24f2(BNY.read_bytes()), parse_24f2(BNY.read_bytes())
+    assert a == b and hash(a) == hash(b)
+    assert len({a.blocks[0].scope[0], b.blocks[0].scope[0]}) == 1
