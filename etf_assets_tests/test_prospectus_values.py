@@ -116,8 +116,9 @@ def test_class_c_every_fee_example_series_and_return_column(delaware):
 def test_class_r6_since_inception_and_no_redemption_example(delaware):
     """Class R6 (C000171459, DDZRX): 12b-1 "none" (0), other 0.08 %, total 0.61 %, no
     sales charges ("none", "none"), example $62 / 195 / 340 / 762 (with redemption only);
-    returns 1y 2.15 %, 5y 7.84 %, since inception (5/2/16) 7.61 %: the inception date is
-    the since-inception column's (the table prints it in that column's head). The series is not
+    returns 1y 2.15 %, 5y 7.84 %, lifetime 7.61 % (the row reads "Class R6 return before
+    taxes (lifetime: 5/2/16 - 12/31/23)"): the inception date is stored on the
+    since-inception figure only. The series is not
     declared an ETF series: its series row and the index rows are left out."""
     rows, kept = _rows(delaware, set(), {"C000171459"})
     (fee,) = rows[prospectus_fee.name]
