@@ -17,8 +17,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from etf_assets.nport.parse import iter_nport
-from etf_assets.nport.rows import filing_rows, monthly_rows, report_row, rows_for
+from etf_assets.nport.rows import filing_rows, monthly_rows, report_row, rows_for, to_json
 from etf_assets.warehouse.tables import (
     derivative,
     holding,
@@ -352,3 +354,23 @@ def test_rows_for_one_holding_matches_the_streamed_rows():
     assert got == [(t, r) for t, r in rows if t in (holding, holding_identifier, derivative)
                    and r["position"] == 72]
     assert [t for t, _ in got] == [holding, holding_identifier, derivative]
+
+
+def test_a_parsed_future_as_json_leaves_out_what_it_does_not_set():
+    """XLK 0001410368-26-055331 position 72's Derivative record made JSON-ready (the form
+    a nested derivative is stored in): Decimals and dates as the exact strings written,
+    tuples as lists, unset fields and empty tuples left out."""
+    (fut,) = [h for h in iter_nport(XLK.read_bytes()) if h.position == 72]
+    assert to_json(fut.derivative) == {
+        "kind": "future", "deriv_cat": "FUT",
+        "counterparty_name": "Chicago Mercantile Exchange",
+        "counterparty_lei": "SNZ2OJLFK8MNNCLQOF39",
+        "counterparties": [["Chicago Mercantile Exchange", "SNZ2OJLFK8MNNCLQOF39"]],
+        "payoff_profile": "Long", "ref_kind": "index",
+        "ref_name": "CME E-mini Technology Select Sector Futures",
+        "ref_identifier": "IXTM6 Index", "expiration_date": "2026-06-18",
+        "notional": "79232850.00000000", "currency": "USD",
+        "unrealized_appreciation": "-2288550.00000000"}
+    assert to_json({"a": (D("1.50"), None, True, 2)}) == {"a": ["1.50", None, True, 2]}
+    with pytest.raises(TypeError, match="cannot make set JSON-ready"):
+        to_json({1, 2})
