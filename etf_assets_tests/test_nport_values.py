@@ -374,3 +374,52 @@ def test_a_parsed_future_as_json_leaves_out_what_it_does_not_set():
     assert to_json({"a": (D("1.50"), None, True, 2)}) == {"a": ["1.50", None, True, 2]}
     with pytest.raises(TypeError, match="cannot make set JSON-ready"):
         to_json({1, 2})
+
+
+GLOBALX = NPORT / "0001432353_GlobalX_DAX_Germany_ETF_NPORT-P_2024-01-31.xml"
+
+
+def test_globalx_mini_dax_future_with_placeholders_and_two_identifiers():
+    """Global X DAX Germany ETF NPORT-P (repPdDate 2024-01-31; accession not in the
+    fixture, a placeholder is passed), position 12: 4 Mini-DAX futures (NC) in EUR at
+    0.9206 per USD, USD 369,172.28; name, LEI, CUSIP, payoff profile, the issuer
+    category's description, the counterparty's LEI, the index identifier and narrative
+    are all written "N/A" (None); a ticker (seq 1) and a Bloomberg ticker (seq 2)."""
+    rows = _all_rows(GLOBALX, "0000000000-24-000000", date(2024, 3, 28), "1432353")
+    base = {"accession_number": "0000000000-24-000000", "series_key": "S000063351",
+            "position": 12, "filing_date": date(2024, 3, 28), "report_date": date(2024, 1, 31),
+            "cik": "0001432353", "series_id": "S000063351"}
+    (h,) = _position(rows, holding, 12)
+    assert h == {
+        **_EMPTY_HOLDING, **base,
+        "title": "DAX MINI FUTURE   MAR24 PHYSICAL INDEX FUTURE.",
+        "ticker": "FDXMH4",
+        "balance": D("4.00000000"), "units": "NC",
+        "currency": "EUR", "exchange_rate": D("0.92060000"),
+        "value_usd": D("369172.28000000"), "pct_val": D("0.668674772920"),
+        "asset_category": "DE", "issuer_category": "OTHER", "country": "DE",
+        "is_restricted": False, "fair_value_level": "1",
+        "is_cash_collateral": False, "is_non_cash_collateral": False,
+        "is_loan_by_fund": False, "is_derivative": True,
+    }
+    assert [(r["seq"], r["kind"], r["value"], r["description"])
+            for r in _position(rows, holding_identifier, 12)] == [
+        (1, "ticker", "FDXMH4", None), (2, "other", "DFWH4", "Bloomberg Ticker")]
+    (d,) = _position(rows, derivative, 12)
+    assert d == {
+        **_EMPTY_DERIVATIVE, **base,
+        "kind": "future", "deriv_cat": "FUT",
+        "counterparty_name": "MACQUARIE CAPITAL",
+        "counterparties": [{"name": "MACQUARIE CAPITAL", "lei": None}],
+        "payoff_profile": "Long", "ref_kind": "index", "ref_name": "Mini-DAX Futures Mar 2024",
+        "expiration_date": date(2024, 3, 18), "notional": D("366252.46000000"),
+        "currency": "EUR", "unrealized_appreciation": D("2919.82000000"),
+    }
+    # the one fixture with a narrativeDesc writes "N/A": with a text there (one element
+    # changed) it is the derivative's ref_description
+    data = GLOBALX.read_bytes()
+    assert data.count(b"<narrativeDesc>N/A<") == 1
+    data = data.replace(b"<narrativeDesc>N/A<", b"<narrativeDesc>Mini-DAX index<")
+    rows = list(filing_rows(iter_nport(data), accession="0000000000-24-000000",
+                            filing_date=date(2024, 3, 28), cik="1432353"))
+    assert _position(rows, derivative, 12)[0]["ref_description"] == "Mini-DAX index"
