@@ -279,3 +279,13 @@ def test_notices_are_values():
     a, b = parse_24f2(BNY.read_bytes()), parse_24f2(BNY.read_bytes())
     assert a == b and hash(a) == hash(b)
     assert len({a.blocks[0].scope[0], b.blocks[0].scope[0]}) == 1
+
+
+def test_absent_and_empty_amounts_are_none():
+    """AIC 0002048251-26-002390 without its item 6 interest (element removed) and with
+    an empty netSales element: both None, the rest of the row unchanged."""
+    data = _aic_with(b"<interestDue>0</interestDue>", b"")
+    data = data.replace(b"<netSales>109874728.46</netSales>", b"<netSales> </netSales>")
+    (row,) = _rows_of(data)
+    assert (row["interest_due"], row["net_sales"]) == (None, None)
+    assert (row["total_due"], row["aggregate_sales"]) == (D("15173.7"), D("418915624"))
