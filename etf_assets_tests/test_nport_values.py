@@ -423,3 +423,37 @@ def test_globalx_mini_dax_future_with_placeholders_and_two_identifiers():
     rows = list(filing_rows(iter_nport(data), accession="0000000000-24-000000",
                             filing_date=date(2024, 3, 28), cik="1432353"))
     assert _position(rows, derivative, 12)[0]["ref_description"] == "Mini-DAX index"
+
+
+def test_xlk_monthly_rows_with_a_class_and_derivative_categories():
+    """XLK 0001410368-26-055331 Part B.5/B.6 (report 2026-03-31: months ending January 31,
+    February 28, March 31): flows; Class C000017601's returns -0.04 / -3.56 / -4.07 %;
+    gains of equity contracts (the category and its futures) and of other investments."""
+    rows = _all_rows(XLK, "0001410368-26-055331", date(2026, 5, 28), "1064641")
+    common = {"accession_number": "0001410368-26-055331", "series_key": "S000006415",
+              "filing_date": date(2026, 5, 28), "report_date": date(2026, 3, 31),
+              "cik": "0001064641", "series_id": "S000006415"}
+    ends = {1: date(2026, 1, 31), 2: date(2026, 2, 28), 3: date(2026, 3, 31)}
+    assert [r for t, r in rows if t is nport_monthly_flow] == [
+        {**common, "month": m, "month_end": ends[m], "sales": D(s),
+         "reinvestment": D("0.00000000"), "redemption": D(r)}
+        for m, s, r in ((1, "3428785496.90000000", "4227714180.40000000"),
+                        (2, "3846334234.15000000", "4599214575.55000000"),
+                        (3, "4847542509.55000000", "4648574060.05000000"))]
+    assert [r for t, r in rows if t is nport_monthly_return] == [
+        {**common, "month": m, "month_end": ends[m], "class_key": "C000017601",
+         "class_id": "C000017601", "total_return": D(v)}
+        for m, v in ((1, "-0.04000000"), (2, "-3.56000000"), (3, "-4.07000000"))]
+    equity = (("16300.00000000", "-369250.00000000"), ("0.00000000", "-3206250.00000000"),
+              ("-4793700.00000000", "1239750.00000000"))
+    other = (("1253453826.46000000", "-1326425759.23000000"),
+             ("1234599694.21000000", "-4489302526.68000000"),
+             ("767912668.88000000", "-4376731346.42000000"))
+    assert [r for t, r in rows if t is nport_monthly_gain] == [
+        {**common, "month": m, "month_end": ends[m], "category": category,
+         "instrument": instrument, "net_realized_gain": D(g),
+         "net_unrealized_appreciation": D(u)}
+        for category, instrument, values in (("equityContracts", "", equity),
+                                             ("equityContracts", "futureCategory", equity),
+                                             ("non_derivative", "", other))
+        for m, (g, u) in enumerate(values, 1)]

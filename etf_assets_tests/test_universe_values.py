@@ -83,6 +83,9 @@ def test_ab_active_variants_last_filing_and_listing_alone():
     assert parse_ncen(_edit(b"<isRegistrantLastFiling>N<",
                             b"<isRegistrantLastFiling>Y<")).last_filing is True
     assert parse_ncen(b"\n\n  " + NCEN.read_bytes()).registrant_type == "N-1A"  # leading blank
+    # no item B.5.b answer at all: not a last filing
+    assert parse_ncen(_edit(b"<isRegistrantLastFiling>N</isRegistrantLastFiling>",
+                            b"")).last_filing is False
 
     blanked = parse_ncen(_edit(
         b"<mgmtInvSeriesId>S000079470</mgmtInvSeriesId>",
@@ -120,6 +123,8 @@ def test_company_tickers_mf_rows_as_written():
     assert by_class["C000007774"] == MfClass("0000036405", "S000002839", "C000007774", "VFIAX")
     assert by_class["C000240507"] == MfClass("0001496608", "S000079470", "C000240507", "FWD")
     assert by_class["C000260372"] == MfClass("0000836267", "S000092397", "C000260372", None)
+    assert len(set(rows[:3])) == 3 and hash(rows[0]) == hash(MfClass(*(
+        "0000002110", "S000009184", "C000024954", "LACAX")))  # frozen values: set-able
     # the fields' order is read from "fields", not assumed
     swapped = (b'{"fields":["symbol","classId","seriesId","cik"],'
                b'"data":[[" fwd ","C000240507","S000079470",1496608]]}')
