@@ -66,6 +66,8 @@ def test_ab_active_ncen_every_series_every_field():
         NcenSeries(series_id=sid, name=name, fund_types=(ETF,), exchanges=((mic, ticker),))
         for sid, name, mic, ticker in AB_ACTIVE]
     assert all(s.is_etf for s in report.series.values())
+    # frozen values: a series can key a set or a cache
+    assert len(set(report.series.values())) == 22
 
 
 def _edit(old: bytes, new: bytes) -> bytes:
