@@ -7,8 +7,10 @@ Mutants (one at a time, from the module's AST): comparison flips (== / !=, < / >
 is / is not, in / not in), and / or, dropping a `not`, + / -, a dict literal's value
 set to None, a statement replaced by `pass`, a number changed by one, True / False
 swapped. A mutant is KILLED when the tests fail (or time out), SURVIVED when they pass.
-`--sample N` draws N mutants with a fixed seed (every mutant when omitted). The module
-file is always restored, also on Ctrl-C.
+`--sample N` draws N mutants with a fixed seed (every mutant when omitted); `--only
+PATTERN` keeps the mutants inside functions whose name matches the regular expression
+(a large module's slice: `--only '^_block$|^parse_24f2$'`). The module file is always
+restored, also on Ctrl-C.
 
 Why not mutmut: it rewrites the tree it runs in and needs its own config and cache;
 this needs nothing beyond the standard library and pytest, and a survivor is printed
@@ -21,6 +23,7 @@ import argparse
 import ast
 import copy
 import random
+import re
 import subprocess
 import sys
 import time
@@ -72,6 +75,26 @@ def _targets(tree: ast.AST) -> list[tuple[ast.AST, str]]:
     return out
 
 
+def _line(target: ast.AST | tuple, kind: str) -> int:
+    """The source line a mutation changes (the statement, or the dict value)."""
+    if kind == "delete":
+        return target[1].lineno  # type: ignore[index]
+    if kind == "dict_value":
+        node, i = target  # type: ignore[misc]
+        return node.values[i].lineno
+    return target.lineno  # type: ignore[union-attr]
+
+
+def _only(tree: ast.AST, pattern: str) -> list[int]:
+    """Indexes of the mutations inside a function (or method) whose name matches
+    `pattern`; a nested function counts under its own name and its enclosing one's."""
+    spans = [(f.lineno, f.end_lineno or f.lineno) for f in ast.walk(tree)
+             if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+             and re.search(pattern, f.name)]
+    return [i for i, (target, kind) in enumerate(_targets(tree))
+            if any(a <= _line(target, kind) <= b for a, b in spans)]
+
+
 def _apply(tree: ast.Module, index: int) -> tuple[ast.Module, Mutant]:
     """A deep copy of `tree` with mutation `index` applied."""
     tree = copy.deepcopy(tree)
@@ -116,11 +139,15 @@ def _apply(tree: ast.Module, index: int) -> tuple[ast.Module, Mutant]:
     return tree, Mutant(index, kind, line, desc)
 
 
-def run(module: Path, tests: list[str], sample: int | None, seed: int, timeout: int) -> int:
+def run(module: Path, tests: list[str], sample: int | None, seed: int, timeout: int,
+        only: str | None = None) -> int:
     source = module.read_text()
     tree = ast.parse(source)
-    total = len(_targets(tree))
-    indexes = list(range(total))
+    indexes = _only(tree, only) if only else list(range(len(_targets(tree))))
+    total = len(indexes)
+    if not indexes:
+        print(f"no mutant in {module} matches --only {only!r}")
+        return 2
     if sample is not None and sample < total:
         indexes = sorted(random.Random(seed).sample(indexes, sample))
     cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:randomly",
@@ -154,7 +181,8 @@ def run(module: Path, tests: list[str], sample: int | None, seed: int, timeout: 
         module.write_text(source)
     tried = killed + len(survived)
     rate = killed / tried if tried else 0.0
-    print(f"{module}: {total} mutants, {len(indexes)} tried ({invalid} not valid Python), "
+    scope = f" (--only {only!r})" if only else ""
+    print(f"{module}{scope}: {total} mutants, {len(indexes)} tried ({invalid} not valid Python), "
           f"{killed} killed, {len(survived)} survived: kill rate {rate:.0%} "
           f"in {time.monotonic() - started:.0f} s")
     return 0
@@ -167,8 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sample", type=int, default=None)
     p.add_argument("--seed", type=int, default=25)
     p.add_argument("--timeout", type=int, default=120)
+    p.add_argument("--only", default=None, metavar="PATTERN",
+                   help="mutate only inside functions whose name matches this regex")
     args = p.parse_args(argv)
-    return run(args.module, args.tests, args.sample, args.seed, args.timeout)
+    return run(args.module, args.tests, args.sample, args.seed, args.timeout, args.only)
 
 
 if __name__ == "__main__":
