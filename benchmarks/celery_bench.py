@@ -140,7 +140,9 @@ def bench(workers: int, args, work: Path, url: str) -> dict:
             instance = _open_instance(settings.ensure_dagster_home())
             assert run_universe(instance).success
             ciks = sorted(instance.get_dynamic_partitions(CIK_PARTITIONS_NAME))
-            with Workers([f"w{i + 1}" for i in range(workers)], dict(os.environ), base) as ws:
+            # unique names: a worker's name is its pidbox queue on the shared broker
+            names = [f"w{i + 1}-{os.getpid()}" for i in range(workers)]
+            with Workers(names, dict(os.environ), base) as ws:
                 ws.wait_ready()
                 urllib.request.urlopen(urllib.request.Request(
                     f"{url}/__fake__/reset", method="POST")).read()

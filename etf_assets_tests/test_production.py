@@ -193,7 +193,11 @@ def test_backfill_on_two_celery_workers_equals_one_process(dagster_pg_url, pg_en
         sec_env(edgar)
         from etf_assets.cli import _open_instance
 
-        with Workers(["w1", "w2"], dict(os.environ), tmp_path) as workers:
+        # Worker names are unique per run: a worker's name is its broker-wide pidbox queue
+        # (w1@host.celery.pidbox), so two suites on one machine and broker (CI's "the
+        # suite twice at once") would lock each other's out with the same names.
+        names = [f"w{i}-{queue.rsplit('-', 1)[-1]}" for i in (1, 2)]
+        with Workers(names, dict(os.environ), tmp_path) as workers:
             # While the workers start: the same trusts in one process (the refresh_trusts
             # job in-process, as run-all runs it), into a SQLite warehouse, a throwaway
             # Dagster instance, a budget and a data dir (archive cache) of its own.
@@ -222,7 +226,7 @@ def test_backfill_on_two_celery_workers_equals_one_process(dagster_pg_url, pg_en
             executed_by = run_workers(instance, [r.dagster_run.run_id for r in records])
         instance.dispose()
         requests = edgar.served()
-    assert {w.split("@")[0] for w in executed_by.values()} == {"w1", "w2"}
+    assert {w.split("@")[0] for w in executed_by.values()} == set(names)
     assert len(executed_by) == 2
     # The budget held across the two workers (two budgets would show ~2 x RATE a
     # second). The limiter sends at most RATE requests in any 1.1 s, counted at the
