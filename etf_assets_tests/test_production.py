@@ -228,15 +228,15 @@ def test_backfill_on_two_celery_workers_equals_one_process(dagster_pg_url, pg_en
         requests = edgar.served()
     assert {w.split("@")[0] for w in executed_by.values()} == set(names)
     assert len(executed_by) == 2
-    # The budget held across the two workers (two budgets would show ~2 x RATE a
-    # second). The limiter sends at most RATE requests in any 1.1 s, counted at the
-    # send; the 0.1 s covers the loopback's and the scheduler's jitter between send and
-    # arrival (3 ms when idle, 50+ ms with the CPU busy). One arrival more than the
-    # budget stays tolerated per window, of 1 s and of 5 s, for jitter past 0.1 s on a
-    # loaded CI machine (before the window, 10 in a second was seen here).
+    # One budget across the two workers. Two budgets would let ~2 x RATE a second
+    # through, 80 in 5 s; one budget sends at most RATE in any 1.1 s (at most 40 in 5 s),
+    # and the fake sees arrivals late by however long its own thread waits for a core:
+    # with two suites at once (load 17) 10 arrivals fell in one second against 8 sent in
+    # 1.1 s. So the arrivals are held to what tells one budget from two (under 6 x RATE
+    # in 5 s), and the window's rule itself is asserted on the limiter's send stamps, in
+    # several real processes, file and Redis, by test_rate_window.py.
     assert len(requests) > 4 * RATE and edgar.served(429) == []
-    assert FakeEdgar.max_per_window(requests) <= RATE + 1
-    assert FakeEdgar.max_per_window(requests, window=5.0) <= 5 * RATE + 1
+    assert FakeEdgar.max_per_window(requests, window=5.0) < 6 * RATE
     distributed = warehouse_snapshot(pg_engine.test_url)
     assert distributed["holding"] and distributed["filing"]
     assert distributed == alone

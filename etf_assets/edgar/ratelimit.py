@@ -354,8 +354,10 @@ class RedisRateLimiter(_WindowLimiter):
         self._run("release", grant_id)
 
     def pause(self, seconds: float) -> float:
-        remaining, _ = self._pause(keys=self._keys[2:], args=[seconds])
-        return time.time() + float(remaining)
+        # Redis' own end of the pause (the clock paused_until() and every process read),
+        # not time.time() + remaining: this process may be descheduled between the two.
+        remaining, now = self._pause(keys=self._keys[2:], args=[seconds])
+        return float(now) + float(remaining)
 
     def paused_until(self) -> float:
         raw = self._redis.get(self._keys[2])
