@@ -233,6 +233,11 @@ def parse_window(since_text: str | None, until_text: str | None):
     return since, until
 
 
+def history_reason(since, until) -> str:
+    """Why every form group of a trust is loaded in a history run (--since [--until])."""
+    return f"history since {since}" + (f" until {until}" if until else "")
+
+
 def _history_config(since, until) -> dict:
     """The run config of a history load (--since [--until]); {} for a normal run."""
     if since is None:
@@ -381,8 +386,7 @@ def _run_all(limit: int | None, only: Sequence[str] | None, since_text: str | No
         if stopping.requested():
             break
         if since is not None:  # history asked for: every form, whatever is new
-            pending[cik] = dict.fromkeys(
-                ALL_GROUPS, f"history since {since}" + (f" until {until}" if until else ""))
+            pending[cik] = dict.fromkeys(ALL_GROUPS, history_reason(since, until))
             run_batches(last_checked=cik)
             continue
         note = "up to date"
@@ -726,7 +730,8 @@ _FILED_KINDS = {
 
 # An HTML document's opening: a bare excerpt (a fee table or highlights page cut from a
 # filing) may start with <table> or <div>, not <html>; N-PORT XML has none of these.
-_HTML_OPENING = re.compile(rb"<(?:!doctype\s+html|html|body|table|div|p|font|center|tr)[\s>]", re.I)
+_HTML_OPENING = re.compile(
+    rb"<(?:!doctype\s+html|html|body|table|div|p|font|center|tr)[\s>]", re.I)
 
 
 def looks_like_html(head: bytes) -> bool:

@@ -221,9 +221,9 @@ def dry_run(limit: Optional[int], wanted: Optional[set[str]], since: Optional[da
 
     from etf_assets import settings
     from etf_assets.cli import RUN_ALL_MAX_INDEX_DAYS, _fail
-    from etf_assets.edgar.client import SecClient, SecHttpError, SecNotFound
+    from etf_assets.edgar.client import SecClient, SecNotFound
     from etf_assets.freshness import observe
-    from etf_assets.freshness.index import business_days, parse_form_index
+    from etf_assets.freshness.index import business_days
     from etf_assets.freshness.stale import FORM_TO_GROUP, observations_from_index, read_states
     from etf_assets.partitions import CIK_PARTITIONS_NAME
 
@@ -271,16 +271,12 @@ def dry_run(limit: Optional[int], wanted: Optional[set[str]], since: Optional[da
         via_index = True
         entries = []
         for day in business_days(last, today - timedelta(days=1)):
-            try:
-                entries += parse_form_index(client.daily_form_index(day))
-                indexes += 1
-            except SecHttpError as exc:
-                missing = isinstance(exc, SecNotFound) or exc.status == 403
-                if missing and (today - day).days >= observe.INDEX_PUBLICATION_GRACE_DAYS:
-                    indexes += 1  # a holiday
-                    continue
+            got = observe.read_index_day(client, day, today)
+            if got is None:  # not published yet (run-all goes on by index) or SEC trouble
                 via_index = (today - day).days < observe.INDEX_PUBLICATION_GRACE_DAYS
                 break
+            entries += got[0]
+            indexes += 1
         observed = newest_by_group(observations_from_index(entries, ciks))
         print(f"      daily form indexes read: {indexes}", flush=True)
     if not via_index and since is None:
@@ -326,25 +322,22 @@ def _plan_trust(cik: str, name: Optional[str], state, since: Optional[date],
     """One trust's plan, deciding as run-all does (etf_assets/cli.py _run_all)."""
     from sqlalchemy import select
 
+    from etf_assets.cli import history_reason
     from etf_assets.edgar.submissions import fetch_filings, parse_submissions
-    from etf_assets.freshness.stale import (
-        FORM_TO_GROUP,
-        observations_from_submissions,
-        stale_groups,
-    )
+    from etf_assets.freshness.observe import first_look
+    from etf_assets.freshness.stale import observations_from_submissions, stale_groups
     from etf_assets.lifecycle.load import headers_read
     from etf_assets.warehouse.tables import filing
 
     submissions_load = 1  # the load reads the trust's submissions JSON
     if since is not None:
-        stale = dict.fromkeys(ALL_GROUPS, f"history since {since}"
-                              + (f" until {until}" if until else ""))
+        stale = dict.fromkeys(ALL_GROUPS, history_reason(since, until))
     elif state.never_loaded:
-        doc = client.submissions(cik)  # run-all's first look; handed to the load
+        look = first_look(client, cik)  # run-all's first look; handed to the load
         submissions_load = 0
-        found = [f for f in parse_submissions(doc, cik) if f.form in FORM_TO_GROUP]
-        if not found and not doc.get("filings", {}).get("files"):
-            return TrustPlan(cik, name, "nothing on EDGAR to load (recorded without a run)")
+        if look.nothing_to_load:
+            why = look.why() if look.doc is None else "recorded without a run"
+            return TrustPlan(cik, name, f"nothing on EDGAR to load ({why})")
         stale = dict.fromkeys(ALL_GROUPS, "never loaded")
     else:
         if not via_index:  # run-all reads the trust's submissions (one request)

@@ -52,6 +52,21 @@ def edgar_today(now: datetime | None = None) -> date:
         EDGAR_TZ).date()
 
 
+def read_index_day(client: SecClient, day: date, today: date
+                   ) -> tuple[list, str] | None:
+    """One business day's form index: (entries, "read"), ([], "holiday") for an index
+    still missing past the publication grace, or None: not published yet, or SEC
+    trouble (the day is to be read again later)."""
+    try:
+        return parse_form_index(client.daily_form_index(day)), "read"
+    except SecHttpError as exc:
+        # A missing index answers 404 (or 403, seen for unpublished index files).
+        missing = isinstance(exc, SecNotFound) or exc.status == 403
+        if not missing or (today - day).days < INDEX_PUBLICATION_GRACE_DAYS:
+            return None
+        return [], "holiday"
+
+
 def read_index_days(client: SecClient, engine: Engine, ciks: list[str], cursor: dict,
                     today: date, now: float, max_days: int) -> list[str]:
     """Read each new business day's form index (oldest first) into sec_latest_filing,
@@ -68,16 +83,11 @@ def read_index_days(client: SecClient, engine: Engine, ciks: list[str], cursor: 
         if known else today - timedelta(days=1)
     read = []
     for day in business_days(last, today - timedelta(days=1))[:max_days]:
-        try:
-            entries = parse_form_index(client.daily_form_index(day))
-            status = "read"
-        except SecHttpError as exc:
-            # A missing index answers 404 (or 403, seen for unpublished index files).
-            missing = isinstance(exc, SecNotFound) or exc.status == 403
-            if not missing or (today - day).days < INDEX_PUBLICATION_GRACE_DAYS:
-                cursor["index_retry_at"] = now + INDEX_RETRY_SECONDS
-                break  # not published yet, or SEC trouble: this day again later
-            entries, status = [], "holiday"
+        got = read_index_day(client, day, today)
+        if got is None:
+            cursor["index_retry_at"] = now + INDEX_RETRY_SECONDS
+            break  # not published yet, or SEC trouble: this day again later
+        entries, status = got
         observations = observations_from_index(entries, ciks)
         _track_new_registrants(client, engine, entries, ciks)
         with engine.begin() as conn:

@@ -74,8 +74,10 @@ def _row(conn: Connection, accession: str):
 
 def held(conn: Connection, accession: str, now: Optional[datetime] = None) -> Optional[str]:
     """Why the filing is not to be attempted now (quarantined, or backing off), else None."""
-    now = now or utcnow()
-    row = _row(conn, accession)
+    return _held_reason(_row(conn, accession), accession, now or utcnow())
+
+
+def _held_reason(row, accession: str, now: datetime) -> Optional[str]:
     if row is None:
         return None
     if row.quarantined_at is not None:
@@ -96,7 +98,7 @@ def held_unless_changed(engine: Engine, client: "SecClient", cik: str, accession
     now = now or utcnow()
     with engine.connect() as conn:
         row = _row(conn, accession)
-        reason = held(conn, accession, now)
+    reason = _held_reason(row, accession, now)
     if (row is None or row.quarantined_at is None or row.retry_after is None
             or now < row.retry_after):
         return reason
