@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from dagster import materialize
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
+from etf_assets.alerts.events import fee_changes as fee_change_alerts
 from etf_assets.definitions import RESOURCES
 from etf_assets.edgar.client import SecClient
 from etf_assets.form_slice import LoadOptions
@@ -27,7 +29,10 @@ from etf_assets.lifecycle.events import (
     rollup,
 )
 from etf_assets.lifecycle.header import designated_effective_date, parse_header
+from etf_assets.lifecycle.load import fee_events, rebuild_state, universe_events
 from etf_assets.lifecycle.report import lifecycle_report
+from etf_assets.prospectus.parse import parse_485bpos
+from etf_assets.prospectus.rows import Kept, prospectus_rows
 from etf_assets.warehouse.lifecycle_queries import (
     closed_funds,
     delayed_funds,
@@ -37,7 +42,15 @@ from etf_assets.warehouse.lifecycle_queries import (
 from etf_assets.universe.assets import classify_trust
 from etf_assets.universe.parse import parse_company_tickers_mf
 from etf_assets.warehouse.engine import make_engine
-from etf_assets.warehouse.tables import lifecycle_event, lifecycle_filing, lifecycle_state
+from etf_assets.warehouse.tables import (
+    etf,
+    filing,
+    lifecycle_event,
+    lifecycle_filing,
+    lifecycle_state,
+    prospectus_fee,
+    ticker_observation,
+)
 from etf_assets.warehouse.universe import load_universe
 from etf_assets_tests.conftest import start_fake
 from etf_assets_tests.fake_edgar.build import fixture_path
@@ -310,3 +323,78 @@ def test_a_new_etf_family_is_followed_from_the_daily_index(sec_env):
         headers = [r.path for r in edgar.served(200) if r.path.endswith(".hdr.sgml")]
         assert len(headers) == 3 and apos.accession + ".hdr.sgml" in headers[-1]
         client.close()
+
+
+DELAWARE_485BPOS = "prospectus/0000027574_Delaware.485BPOS.html"
+
+
+def test_a_prospectus_that_moves_a_class_fee_is_a_change(warehouse_url):
+    """Delaware Value Fund Class R6 (C000171459, DDZRX) in the real 485BPOS
+    0000027574-24-000011 (filed 2024-03-28): total annual expenses 0.61 %, no net line.
+    Two generated 497K stickers follow: 2024-06-03 repeats 0.61 % (no change), 2024-09-03
+    caps net expenses at 0.58 % (a change). The lifecycle records one `changed` event of
+    the class, from the second sticker, beside its rename-free history; the state is not
+    moved by it; the fee-change alert reads the same step and names the 497K."""
+    cik, series_id, class_id = "0000027574", "S000002391", "C000171459"
+    real = "0000027574-24-000011"
+    p = parse_485bpos(fixture_path(DELAWARE_485BPOS).read_bytes())
+    fees = {row["class_id"]: row for table, row in prospectus_rows(
+        p, accession=real, filing_date=date(2024, 3, 28), cik=cik, etf_series={series_id},
+        etf_classes={class_id, "C000006335"}, kept=Kept()) if table.name == prospectus_fee.name}
+    fee = fees[class_id]
+    assert (fee["total_annual_expenses"], fee["net_expenses"]) == (Decimal("0.0061"), None)
+    # Class C (DDVCX, 1.69 %) is no ETF class: its fee moves too, but it is not followed.
+    assert fees["C000006335"]["total_annual_expenses"] == Decimal("0.0169")
+    loaded = datetime(2024, 9, 3, 20)
+    stickers = [("0000027574-24-000051", date(2024, 6, 3), None),
+                ("0000027574-24-000077", date(2024, 9, 3), Decimal("0.0058"))]
+    engine = make_engine(warehouse_url)
+    with engine.begin() as conn:
+        conn.execute(insert(etf), [{
+            "class_id": class_id, "ticker": "DDZRX", "series_id": series_id, "cik": cik,
+            "is_etf": True, "decision_source": "test", "first_seen": loaded,
+            "last_seen": loaded, "active": True}])
+        conn.execute(insert(ticker_observation), [{
+            "class_id": class_id, "ticker": "DDZRX", "source": "company_tickers_mf.json",
+            "evidence": "test", "first_observed": date(2016, 5, 2),
+            "last_observed": date(2024, 9, 3), "cik": cik}])
+        conn.execute(insert(filing), [{
+            "accession_number": acc, "cik": cik, "form": form, "filing_date": day,
+            "url": f"https://www.sec.gov/{acc}", "sha256": "0" * 64, "parsed_at": at}
+            for acc, form, day, at in (
+                (real, "485BPOS", date(2024, 3, 28), datetime(2024, 3, 29)),
+                (stickers[0][0], "497K", stickers[0][1], datetime(2024, 6, 4)),
+                (stickers[1][0], "497K", stickers[1][1], loaded))])
+        conn.execute(insert(prospectus_fee), list(fees.values()) + [{
+            **f, "accession_number": acc, "filing_date": day, "effective_date": day,
+            "read_from": "html", "net_expenses": net and f["total_annual_expenses"] - Decimal(
+                "0.0003")} for acc, day, net in stickers for f in fees.values()])
+
+    with engine.connect() as conn:
+        [event] = fee_events(conn, cik)
+        alerts = fee_change_alerts(conn, datetime(2024, 9, 1), {})
+        assert fee_change_alerts(conn, loaded, {}) == []  # nothing loaded after the 497K
+    assert (event.series_id, event.class_key, event.kind, event.evidence, event.event_date,
+            event.form, event.accession_number, event.ticker, event.detail) == (
+        series_id, class_id, "changed", "fees:0000027574-24-000077", date(2024, 9, 3),
+        "497K", "0000027574-24-000077", "DDZRX",
+        "net expense ratio 0.0061 -> 0.0058 (previous 0000027574-24-000051)")
+    # The alert is about every class a subscription may watch (ETF or not).
+    assert [a.key for a in alerts] == ["fee_change:C000006335:0000027574-24-000077",
+                                       "fee_change:C000171459:0000027574-24-000077"]
+    alert = alerts[1]
+    assert (alert.key, alert.form, alert.facts["previous"], alert.facts["new"]) == (
+        "fee_change:C000171459:0000027574-24-000077", "497K", Decimal("0.0061"),
+        Decimal("0.0058"))
+    with engine.begin() as conn:
+        derived = universe_events(conn, cik) + fee_events(conn, cik)
+    with engine.begin() as conn:
+        rebuild_state(conn, cik, loaded, derived)
+    with engine.begin() as conn:  # a rerun learns nothing new
+        rebuild_state(conn, cik, loaded + timedelta(days=1), derived)
+    s = _state(engine, series_id, class_id)
+    assert (s.state, s.trading_since, s.events) == (TRADING, date(2016, 5, 2), 2)
+    with engine.connect() as conn:
+        kinds = conn.execute(select(lifecycle_event.c.kind, lifecycle_event.c.learned_at)
+                             .where(lifecycle_event.c.class_key == class_id)).all()
+    assert sorted(kinds) == [("changed", loaded), ("trading", loaded)]

@@ -18,6 +18,7 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from sqlalchemy import Connection, and_, select
 
 from etf_assets.lifecycle.events import CLOSED, DELAYED, EFFECTIVE, PROPOSED, SERIES_LEVEL, TRADING
+from etf_assets.warehouse.fee_changes import fee_changes as read_fee_changes
 from etf_assets.warehouse.tables import (
     coverage,
     etf,
@@ -25,7 +26,6 @@ from etf_assets.warehouse.tables import (
     lifecycle_event,
     lifecycle_filing,
     lifecycle_state,
-    prospectus_fee,
     trust,
 )
 
@@ -128,31 +128,16 @@ def fee_changes(conn: Connection, since: datetime, names: dict[str, str]
                 ) -> list[AlertEvent]:
     """A class's net expense ratio (gross when the table has no net line) in a
     prospectus loaded (`filing.parsed_at`, UTC) after `since` differs from its previous
-    prospectus's."""
-    f = prospectus_fee.c
-    fresh = conn.execute(select(prospectus_fee).join(
-        filing, filing.c.accession_number == f.accession_number)
-        .where(filing.c.parsed_at > since, f.class_id.is_not(None))).all()
+    prospectus's (warehouse/fee_changes.py, the reading the lifecycle's `changed`
+    events share)."""
     out = []
-    for new in fresh:
-        before = conn.execute(select(prospectus_fee).where(
-            f.class_id == new.class_id, f.accession_number != new.accession_number,
-            f.effective_date <= new.effective_date, f.filing_date <= new.filing_date)
-            .order_by(f.effective_date.desc(), f.filing_date.desc(),
-                      f.accession_number.desc()).limit(1)).first()
-        if before is None:
-            continue
-        old_ratio = before.net_expenses if before.net_expenses is not None \
-            else before.total_annual_expenses
-        new_ratio = new.net_expenses if new.net_expenses is not None \
-            else new.total_annual_expenses
-        if old_ratio is None or new_ratio is None or old_ratio == new_ratio:
-            continue
+    for step in read_fee_changes(conn, since=since):
+        new, before = step.new, step.previous
         out.append(AlertEvent(
             f"fee_change:{new.class_id}:{new.accession_number}", "fee_change",
-            f"{new.ticker or new.class_id}: net expense ratio {old_ratio} -> {new_ratio}",
-            new.cik, frozenset({new.ticker} if new.ticker else ()), "485BPOS",
-            {"class_id": new.class_id, "previous": old_ratio, "new": new_ratio,
+            f"{new.ticker or new.class_id}: {step.summary}",
+            new.cik, frozenset({new.ticker} if new.ticker else ()), new.form,
+            {"class_id": new.class_id, "previous": before.ratio, "new": new.ratio,
              "previous_accession": before.accession_number,
              "accession": new.accession_number, "effective_date": new.effective_date,
              "trust": names.get(new.cik)}))

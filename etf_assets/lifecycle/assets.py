@@ -5,7 +5,8 @@ Reads each prospectus-type filing's SGML header only (`<accession>.hdr.sgml`, a 
 an immutable archive: cached for good), never the prospectus itself, except a 485BXT's
 short cover page when its header does not carry the new effective date. Trading and
 closing come from what the universe and N-PORT slices already record (first ticker,
-first N-PORT, inactive_since / inactive_evidence), so the slice runs after them: its
+first N-PORT, inactive_since / inactive_evidence), fee changes from what the prospectus
+slice read (`prospectus_fee`), so the slice runs after them: its
 freshness group includes N-PORT and N-CEN forms, which makes it rerun when they bring
 news.
 """
@@ -31,6 +32,7 @@ from etf_assets.freshness.stale import format_data_version
 from etf_assets.lifecycle.events import BXT_FORMS, DEREGISTRATION_FORMS, HEADER_FORMS, header_events
 from etf_assets.lifecycle.header import HeaderError, designated_effective_date, parse_header
 from etf_assets.lifecycle.load import (
+    fee_events,
     headers_read,
     known_names,
     rebuild_state,
@@ -39,6 +41,7 @@ from etf_assets.lifecycle.load import (
     universe_events,
 )
 from etf_assets.nport.checks import HOLDINGS
+from etf_assets.prospectus.checks import FEES
 from etf_assets.universe.assets import ETF_CLASSIFICATION
 
 FUND_LIFECYCLE = AssetKey("fund_lifecycle")
@@ -107,7 +110,7 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
         log.info("%s: %s %s of %s: %d events", cik, h.form, h.accession_number,
                  h.filing_date, len(events))
     with engine.connect() as conn:  # read apart from the write transaction (SQLite WAL)
-        derived = universe_events(conn, cik)
+        derived = universe_events(conn, cik) + fee_events(conn, cik)
     now = clock.utcnow()
     with engine.begin() as conn:
         result.states = rebuild_state(conn, cik, now, derived)
@@ -117,10 +120,11 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
 
 LIFECYCLE = FormSlice(
     group="lifecycle",
-    specs=[AssetSpec(FUND_LIFECYCLE, deps=[ETF_CLASSIFICATION, HOLDINGS],
+    specs=[AssetSpec(FUND_LIFECYCLE, deps=[ETF_CLASSIFICATION, HOLDINGS, FEES],
                      group_name="lifecycle", kinds={"sql"}, skippable=True,
                      description="Fund lifecycle from SGML headers (485APOS proposed, "
-                     "485BXT delayed, 485BPOS effective, 497/497K changed, N-8F closed) and "
+                     "485BXT delayed, 485BPOS effective, 497/497K renamed: changed, N-8F closed), "
+                     "prospectus fees (a class's expense ratio moved: changed) and "
                      "the universe (first ticker or N-PORT: trading; inactive: closed): "
                      "tables lifecycle_event (history) and lifecycle_state (current)")],
     load=load_trust,

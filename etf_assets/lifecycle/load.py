@@ -11,8 +11,9 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, delete, func, select
 
-from etf_assets.lifecycle.events import CLOSED, SERIES_LEVEL, TRADING, Event, rollup
+from etf_assets.lifecycle.events import CHANGED, CLOSED, SERIES_LEVEL, TRADING, Event, rollup
 from etf_assets.lifecycle.header import FilingHeader
+from etf_assets.warehouse.fee_changes import fee_changes
 from etf_assets.warehouse.load import insert_new, insert_rows, lock_accession, upsert
 from etf_assets.warehouse.tables import (
     etf,
@@ -152,6 +153,21 @@ def universe_events(conn: Connection, cik: str) -> list[Event]:
     return out
 
 
+def fee_events(conn: Connection, cik: str) -> list[Event]:
+    """A followed class's expense ratio moving from one prospectus to the next (485BPOS,
+    497, 497K: what the prospectus slice read into `prospectus_fee`) is a `changed`
+    event of the class, dated by the prospectus's filing date. Its evidence is
+    `fees:<accession>` so a rename in the same filing's header stays its own event."""
+    _, classes = _tracked(conn, cik)
+    return [Event(cik, step.new.series_id or classes[step.new.class_id], step.new.class_id,
+                  CHANGED, f"fees:{step.new.accession_number}", step.new.filing_date,
+                  form=step.new.form, accession_number=step.new.accession_number,
+                  filing_date=step.new.filing_date, effective_date=step.new.effective_date,
+                  ticker=step.new.ticker,
+                  detail=f"{step.summary} (previous {step.previous.accession_number})")
+            for step in fee_changes(conn, cik=cik) if step.new.class_id in classes]
+
+
 def rebuild_state(conn: Connection, cik: str, now: datetime,
                   new_events: Sequence[Event] = ()) -> dict[str, int]:
     """Record `new_events` and replace the trust's derived states with the rollup of all
@@ -172,5 +188,5 @@ def rebuild_state(conn: Connection, cik: str, now: datetime,
     return counts
 
 
-__all__ = ["headers_read", "known_names", "rebuild_state", "record_events", "record_header",
+__all__ = ["fee_events", "headers_read", "known_names", "rebuild_state", "record_events", "record_header",
            "trust_series", "universe_events"]
