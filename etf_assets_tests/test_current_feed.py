@@ -23,11 +23,11 @@ from etf_assets.freshness.sensors import FRESHNESS_INTERVAL_SECONDS, evaluate_fr
 from etf_assets.freshness.stale import FORM_TO_GROUPS
 from etf_assets.partitions import CIK_PARTITIONS_NAME
 from etf_assets.warehouse.engine import make_engine
-from etf_assets.warehouse.tables import filing, nport_report, sec_latest_filing
+from etf_assets.warehouse.tables import alert_delivery, filing, nport_report, sec_latest_filing
 from etf_assets_tests.conftest import start_fake
 from etf_assets_tests.fake_edgar.build import fixture_path, nport_filing
 from etf_assets_tests.runs import run_trusts
-from etf_assets_tests.test_alerts import _Receiver
+from etf_assets_tests.test_alerts import _free_port, _Receiver
 
 
 def test_real_browse_edgar_atom_entries():
@@ -112,13 +112,26 @@ name = "desk"
 channel = "webhook"
 url = "{receiver.url}/hook"
 secret_env = "HOOK_SECRET"
-trusts = ["101"]
+kinds = ["new_filing"]
+
+[[subscription]]
+name = "down"
+channel = "webhook"
+url = "http://127.0.0.1:{_free_port()}/hook"
+secret_env = "HOOK_SECRET"
 kinds = ["new_filing"]
 ''')
-        evaluate_alerts(None, engine, subs, {"since": before_run.isoformat()},
-                        datetime(2026, 11, 20, 15, 10), date(2026, 11, 20), default_sender())
+        alert_tick = evaluate_alerts(None, engine, subs, {"since": before_run.isoformat()},
+                                     datetime(2026, 11, 20, 15, 10), date(2026, 11, 20),
+                                     default_sender())
         assert [b"new_filing:" + a.accession.encode() in body
                 for _, _, body in receiver.posts] == [True]
+        # The receiver that is down: attempted, recorded, to be retried; loads go on.
+        with engine.connect() as conn:
+            down = conn.execute(select(alert_delivery).where(
+                alert_delivery.c.subscription == "down")).one()
+        assert (down.event_key, down.status, down.attempts) == (
+            f"new_filing:{a.accession}", "pending", 1) and "ConnectError" in down.last_error
 
         # Monday: Friday's daily index shows the filing the feed never showed.
         edgar.set_today(date(2026, 11, 23))
@@ -127,9 +140,15 @@ kinds = ["new_filing"]
         assert tick.index_days_read == ["2026-11-20"]
         [req] = tick.run_requests
         assert req.partition_key == "0000000102" and b.accession in req.tags["etf/reason"]
+        now[0] = datetime(2026, 11, 23, 9, 0)
         assert run_trusts(instance, "0000000102", req.asset_selection).success
         with engine.connect() as conn:
             loaded = set(conn.execute(select(nport_report.c.accession_number)).scalars())
         assert b.accession in loaded
+        # Its alert: the live hook gets it though the other receiver is still down.
+        evaluate_alerts(None, engine, subs, alert_tick.cursor, datetime(2026, 11, 23, 9, 1),
+                        date(2026, 11, 23), default_sender())
+        assert [b"new_filing:" + b.accession.encode() in body
+                for _, _, body in receiver.posts] == [False, True]
         client.close()
     receiver.shutdown()
