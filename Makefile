@@ -1,4 +1,7 @@
 # One-command entry points. Everything installs into .venv from requirements.lock.
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (CI's machine),
+# Python otherwise compiles every module it imports in every process, 5.0 s of CPU
+# per `etf-pipeline` start (2,951 compiles, cProfile of a run-all); 2.2 s with it.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -13,8 +16,9 @@ DEMO_DIR ?= $(CURDIR)/.demo
 $(BIN)/etf-pipeline: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip uv
-	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode -r requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q -j 0 etf_assets etf_assets_tests >/dev/null
 	@touch $@
 
 install: $(BIN)/etf-pipeline

@@ -87,10 +87,24 @@ def fake_edgar() -> Iterator[FakeEdgar]:
     edgar.stop()
 
 
+# What loads against the fake EDGAR run at (its wall time was mostly waiting on 8/s).
+FAST_RATE = 200
+
+
 @pytest.fixture
 def sec_env(monkeypatch):
-    """Point the pipeline at a fake EDGAR with a declared User-Agent; returns a setter."""
-    def point(edgar: FakeEdgar) -> FakeEdgar:
+    """Point the pipeline at a fake EDGAR with a declared User-Agent; returns a setter.
+
+    Loads are not held to SEC's pace (the fake is on loopback, so the client allows
+    more): FAST_RATE requests/s, the fake's own 10/s enforcement off. A test about the
+    pace sets SEC_REQUESTS_PER_SECOND before pointing, or passes `sec_pace=True`: it
+    then gets its own (or the default) rate and a fake that answers 429 past 10/s."""
+    def point(edgar: FakeEdgar, *, sec_pace: bool = False) -> FakeEdgar:
+        if sec_pace or os.environ.get("SEC_REQUESTS_PER_SECOND"):
+            edgar.enforce_rate_limit = True
+        else:
+            monkeypatch.setenv("SEC_REQUESTS_PER_SECOND", str(FAST_RATE))
+            edgar.enforce_rate_limit = False
         monkeypatch.setenv("SEC_USER_AGENT", USER_AGENT)
         monkeypatch.setenv("EDGAR_BASE_URL", edgar.url)
         monkeypatch.setenv("EDGAR_DATA_URL", edgar.url)

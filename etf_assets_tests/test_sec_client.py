@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from etf_assets import settings
 from etf_assets.edgar.client import SecClient, SecConfigError, SecNotFound
 from etf_assets.edgar.ratelimit import FileRateLimiter, RedisRateLimiter
 from etf_assets.edgar.resource import SecClientResource
@@ -45,9 +46,28 @@ def test_fake_edgar_refuses_requests_without_user_agent(fake_edgar):
     assert r.status_code == 403 and b"Undeclared Automated Tool" in r.content
 
 
-def test_rate_above_sec_limit_is_refused(fake_edgar, tmp_path):
-    with pytest.raises(SecConfigError, match="exceeds SEC"):
-        client_for(fake_edgar, tmp_path, requests_per_second=12)
+def test_rate_above_sec_limit_is_refused(fake_edgar, tmp_path, monkeypatch):
+    """SEC's ceiling (10/s) holds for every EDGAR not on loopback, including one URL of
+    the two; only an EDGAR wholly on this machine (the fake, a local mirror) is read
+    faster, up to LOOPBACK_MAX_RATE."""
+    for base, data in (("https://www.sec.gov", "https://data.sec.gov"),
+                       (fake_edgar.url, "https://data.sec.gov"),
+                       ("http://mirror.example.com", "http://mirror.example.com")):
+        with pytest.raises(SecConfigError, match="exceeds SEC's limit of 10"):
+            SecClient.from_env(user_agent=USER_AGENT, base_url=base, data_url=data,
+                               rate_limit_url=str(tmp_path / "rl.state"),
+                               requests_per_second=12)
+        monkeypatch.setenv("EDGAR_BASE_URL", base)
+        monkeypatch.setenv("EDGAR_DATA_URL", data)
+        monkeypatch.setenv("SEC_REQUESTS_PER_SECOND", "12")
+        with pytest.raises(settings.SettingsError, match="<= 10"):
+            settings.requests_per_second()
+    client_for(fake_edgar, tmp_path, requests_per_second=12).close()
+    with pytest.raises(SecConfigError, match="exceeds 1000"):
+        client_for(fake_edgar, tmp_path, requests_per_second=1001)
+    monkeypatch.setenv("EDGAR_BASE_URL", "http://localhost:1")
+    monkeypatch.setenv("EDGAR_DATA_URL", "http://[::1]:1")
+    assert settings.requests_per_second() == 12
 
 
 _HAMMER = """

@@ -128,10 +128,12 @@ class SecClient:
         max_pauses: int = 3,
     ) -> None:
         self.user_agent = validate_user_agent(user_agent)
-        if limiter.rate > settings.SEC_MAX_RATE:
+        ceiling = settings.max_rate(base_url, data_url)
+        if limiter.rate > ceiling:
             raise SecConfigError(
                 f"{settings.RATE_VAR}={limiter.rate} exceeds SEC's limit of "
-                f"{settings.SEC_MAX_RATE:g} requests/s"
+                f"{settings.SEC_MAX_RATE:g} requests/s" if ceiling == settings.SEC_MAX_RATE
+                else f"{settings.RATE_VAR}={limiter.rate} exceeds {ceiling:g} requests/s"
             )
         self.base_url = base_url.rstrip("/")
         self.data_url = data_url.rstrip("/")
