@@ -211,11 +211,12 @@ def dagster_pg_url(monkeypatch) -> Iterator[str]:
 
 # -- Order: the longest files first ------------------------------------------------------
 
-# `make test` runs two workers with --dist loadfile, which hands out files in collection
-# order: alphabetical order left test_production, test_stops and test_ui_graphql (about
-# 400 s together) to the end, with one worker idle for minutes. Longest first (seconds
-# per file from `pytest --durations`, 2026-12-06) lets the short files fill in beside
-# them. Only the order changes; every test still runs.
+# `make test` runs two workers with --dist loadfile --no-loadscope-reorder: files are
+# handed out in collection order (xdist's default reorders them by number of tests, which
+# left the few-test, long files, test_concurrency, test_ui_graphql, test_production and
+# test_stops, about 700 s together, to the end with one worker idle for minutes). Longest
+# first (seconds per file from `pytest --durations`, 2026-12-06) lets the short files fill
+# in beside them. Only the order changes; every test still runs.
 LONGEST_FIRST = (
     "test_concurrency.py", "test_ui_graphql.py", "test_freshness.py", "test_production.py",
     "test_nport_assets.py", "test_cli_and_definitions.py", "test_stops.py",
