@@ -25,7 +25,7 @@ install: $(BIN)/etf-pipeline
 
 # The whole suite (CI runs exactly this through .ci/run).
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -q -p no:randomly
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q -p no:randomly
 
 DEMO_ENV = ETF_DATA_DIR=$(DEMO_DIR) DAGSTER_HOME=$(DEMO_DIR)/dagster-home
 DEMO_URL = http://127.0.0.1:$(FAKE_PORT)

@@ -207,24 +207,3 @@ def dagster_pg_url(monkeypatch) -> Iterator[str]:
         with autocommit.connect() as conn:  # FORCE: a killed worker may hold a connection
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         autocommit.dispose()
-
-
-# -- Order: the longest files first ------------------------------------------------------
-
-# `make test` runs two workers with --dist loadfile --no-loadscope-reorder: files are
-# handed out in collection order (xdist's default reorders them by number of tests, which
-# left the few-test, long files, test_concurrency, test_ui_graphql, test_production and
-# test_stops, about 700 s together, to the end with one worker idle for minutes). Longest
-# first (seconds per file from `pytest --durations`, 2026-12-06) lets the short files fill
-# in beside them. Only the order changes; every test still runs.
-LONGEST_FIRST = (
-    "test_concurrency.py", "test_ui_graphql.py", "test_freshness.py", "test_production.py",
-    "test_nport_assets.py", "test_cli_and_definitions.py", "test_stops.py",
-    "test_universe_listed.py", "test_run_all_dry_run.py", "test_nport_load.py",
-    "test_dagster_storage.py", "test_log_level.py", "test_limits.py",
-)
-
-
-def pytest_collection_modifyitems(session, config, items) -> None:
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable
