@@ -331,10 +331,12 @@ DELAWARE_485BPOS = "prospectus/0000027574_Delaware.485BPOS.html"
 def test_a_prospectus_that_moves_a_class_fee_is_a_change(warehouse_url):
     """Delaware Value Fund Class R6 (C000171459, DDZRX) in the real 485BPOS
     0000027574-24-000011 (filed 2024-03-28): total annual expenses 0.61 %, no net line.
-    Two generated 497K stickers follow: 2024-06-03 repeats 0.61 % (no change), 2024-09-03
-    caps net expenses at 0.58 % (a change). The lifecycle records one `changed` event of
-    the class, from the second sticker, beside its rename-free history; the state is not
-    moved by it; the fee-change alert reads the same step and names the 497K."""
+    Generated 497K stickers follow: 2024-06-03 repeats 0.61 % (no change), 2024-09-03
+    caps net expenses at 0.58 % (a change), 2024-12-02 at 0.55 % (R6 only). The lifecycle
+    records a `changed` event of the class for each change, beside its history; the state
+    is not moved by them; the fee-change alert reads the same steps, names the 497K and
+    tells only what was loaded after its watermark. Class C's first sticker gives no
+    ratio at all: skipped, not a change to nothing."""
     cik, series_id, class_id = "0000027574", "S000002391", "C000171459"
     real = "0000027574-24-000011"
     p = parse_485bpos(fixture_path(DELAWARE_485BPOS).read_bytes())
@@ -345,7 +347,7 @@ def test_a_prospectus_that_moves_a_class_fee_is_a_change(warehouse_url):
     assert (fee["total_annual_expenses"], fee["net_expenses"]) == (Decimal("0.0061"), None)
     # Class C (DDVCX, 1.69 %) is no ETF class: its fee moves too, but it is not followed.
     assert fees["C000006335"]["total_annual_expenses"] == Decimal("0.0169")
-    loaded = datetime(2024, 9, 3, 20)
+    loaded, later = datetime(2024, 9, 3, 20), datetime(2024, 12, 2, 20)
     stickers = [("0000027574-24-000051", date(2024, 6, 3), None),
                 ("0000027574-24-000077", date(2024, 9, 3), Decimal("0.0058"))]
     engine = make_engine(warehouse_url)
@@ -364,24 +366,39 @@ def test_a_prospectus_that_moves_a_class_fee_is_a_change(warehouse_url):
             for acc, form, day, at in (
                 (real, "485BPOS", date(2024, 3, 28), datetime(2024, 3, 29)),
                 (stickers[0][0], "497K", stickers[0][1], datetime(2024, 6, 4)),
-                (stickers[1][0], "497K", stickers[1][1], loaded))])
+                (stickers[1][0], "497K", stickers[1][1], loaded),
+                ("0000027574-24-000099", "497K", date(2024, 12, 2), later))])
         conn.execute(insert(prospectus_fee), list(fees.values()) + [{
             **f, "accession_number": acc, "filing_date": day, "effective_date": day,
             "read_from": "html", "net_expenses": net and f["total_annual_expenses"] - Decimal(
-                "0.0003")} for acc, day, net in stickers for f in fees.values()])
+                "0.0003"), "total_annual_expenses": None if (net, c) == (None, "C000006335")
+            else f["total_annual_expenses"]}
+            for acc, day, net in stickers for c, f in fees.items()] + [{
+            **fee, "accession_number": "0000027574-24-000099", "filing_date": date(2024, 12, 2),
+            "effective_date": date(2024, 12, 2), "read_from": "html",
+            "net_expenses": Decimal("0.0055")}])
 
     with engine.connect() as conn:
-        [event] = fee_events(conn, cik)
+        event, last = fee_events(conn, cik)
         alerts = fee_change_alerts(conn, datetime(2024, 9, 1), {})
-        assert fee_change_alerts(conn, loaded, {}) == []  # nothing loaded after the 497K
+        # Loaded after October: R6's December sticker only, not its September change.
+        assert [a.key for a in fee_change_alerts(conn, datetime(2024, 10, 1), {})] == [
+            "fee_change:C000171459:0000027574-24-000099"]
+        assert fee_change_alerts(conn, later, {}) == []  # nothing loaded after the last
     assert (event.series_id, event.class_key, event.kind, event.evidence, event.event_date,
             event.form, event.accession_number, event.ticker, event.detail) == (
         series_id, class_id, "changed", "fees:0000027574-24-000077", date(2024, 9, 3),
         "497K", "0000027574-24-000077", "DDZRX",
         "net expense ratio 0.0061 -> 0.0058 (previous 0000027574-24-000051)")
+    assert (last.evidence, last.detail) == (
+        "fees:0000027574-24-000099",
+        "net expense ratio 0.0058 -> 0.0055 (previous 0000027574-24-000077)")
     # The alert is about every class a subscription may watch (ETF or not).
     assert [a.key for a in alerts] == ["fee_change:C000006335:0000027574-24-000077",
-                                       "fee_change:C000171459:0000027574-24-000077"]
+                                       "fee_change:C000171459:0000027574-24-000077",
+                                       "fee_change:C000171459:0000027574-24-000099"]
+    assert (alerts[0].facts["previous"], alerts[0].facts["new"]) == (
+        Decimal("0.0169"), Decimal("0.0166"))
     alert = alerts[1]
     assert (alert.key, alert.form, alert.facts["previous"], alert.facts["new"]) == (
         "fee_change:C000171459:0000027574-24-000077", "497K", Decimal("0.0061"),
@@ -393,8 +410,8 @@ def test_a_prospectus_that_moves_a_class_fee_is_a_change(warehouse_url):
     with engine.begin() as conn:  # a rerun learns nothing new
         rebuild_state(conn, cik, loaded + timedelta(days=1), derived)
     s = _state(engine, series_id, class_id)
-    assert (s.state, s.trading_since, s.events) == (TRADING, date(2016, 5, 2), 2)
+    assert (s.state, s.trading_since, s.events) == (TRADING, date(2016, 5, 2), 3)
     with engine.connect() as conn:
         kinds = conn.execute(select(lifecycle_event.c.kind, lifecycle_event.c.learned_at)
                              .where(lifecycle_event.c.class_key == class_id)).all()
-    assert sorted(kinds) == [("changed", loaded), ("trading", loaded)]
+    assert sorted(kinds) == [("changed", loaded), ("changed", loaded), ("trading", loaded)]
