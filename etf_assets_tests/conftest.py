@@ -97,10 +97,10 @@ def sec_env(monkeypatch):
 
     Loads are not held to SEC's pace (the fake is on loopback, so the client allows
     more): FAST_RATE requests/s, the fake's own 10/s enforcement off. A test about the
-    pace sets SEC_REQUESTS_PER_SECOND before pointing, or passes `sec_pace=True`: it
-    then gets its own (or the default) rate and a fake that answers 429 past 10/s."""
-    def point(edgar: FakeEdgar, *, sec_pace: bool = False) -> FakeEdgar:
-        if sec_pace or os.environ.get("SEC_REQUESTS_PER_SECOND"):
+    pace sets SEC_REQUESTS_PER_SECOND before pointing: it keeps its rate and a fake that
+    answers 429 past 10/s."""
+    def point(edgar: FakeEdgar) -> FakeEdgar:
+        if os.environ.get("SEC_REQUESTS_PER_SECOND"):
             edgar.enforce_rate_limit = True
         else:
             monkeypatch.setenv("SEC_REQUESTS_PER_SECOND", str(FAST_RATE))

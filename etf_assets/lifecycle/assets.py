@@ -32,13 +32,12 @@ from etf_assets.freshness.stale import format_data_version
 from etf_assets.lifecycle.events import BXT_FORMS, DEREGISTRATION_FORMS, HEADER_FORMS, header_events
 from etf_assets.lifecycle.header import HeaderError, designated_effective_date, parse_header
 from etf_assets.lifecycle.load import (
-    fee_events,
+    derived_events,
     headers_read,
     known_names,
     rebuild_state,
     record_header,
     trust_series,
-    universe_events,
 )
 from etf_assets.nport.checks import HOLDINGS
 from etf_assets.prospectus.checks import FEES
@@ -110,7 +109,7 @@ def load_trust(cik: str, client: SecClient, engine: Engine, options: LoadOptions
         log.info("%s: %s %s of %s: %d events", cik, h.form, h.accession_number,
                  h.filing_date, len(events))
     with engine.connect() as conn:  # read apart from the write transaction (SQLite WAL)
-        derived = universe_events(conn, cik) + fee_events(conn, cik)
+        derived = derived_events(conn, cik)
     now = clock.utcnow()
     with engine.begin() as conn:
         result.states = rebuild_state(conn, cik, now, derived)

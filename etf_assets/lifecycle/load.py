@@ -90,11 +90,19 @@ def _tracked(conn: Connection, cik: str) -> tuple[set[str], dict[str, str]]:
     return ids, classes
 
 
-def universe_events(conn: Connection, cik: str) -> list[Event]:
+def derived_events(conn: Connection, cik: str) -> list[Event]:
+    """The events other slices' tables show for the trust's followed series and classes:
+    `universe_events` and `fee_events`, over one reading of what is followed."""
+    tracked = _tracked(conn, cik)
+    return universe_events(conn, cik, tracked) + fee_events(conn, cik, tracked)
+
+
+def universe_events(conn: Connection, cik: str,
+                    tracked: tuple[set[str], dict[str, str]] | None = None) -> list[Event]:
     """Trading and closing as the universe and N-PORT tables record them: a class's
     first ticker observation and a series' first N-PORT (trading), an inactive series,
     class or trust with its `inactive_since` / `inactive_evidence` (closed)."""
-    series_ids, classes = _tracked(conn, cik)
+    series_ids, classes = tracked or _tracked(conn, cik)
     out: list[Event] = []
     if not series_ids:
         return out
@@ -153,12 +161,13 @@ def universe_events(conn: Connection, cik: str) -> list[Event]:
     return out
 
 
-def fee_events(conn: Connection, cik: str) -> list[Event]:
+def fee_events(conn: Connection, cik: str,
+               tracked: tuple[set[str], dict[str, str]] | None = None) -> list[Event]:
     """A followed class's expense ratio moving from one prospectus to the next (485BPOS,
     497, 497K: what the prospectus slice read into `prospectus_fee`) is a `changed`
     event of the class, dated by the prospectus's filing date. Its evidence is
     `fees:<accession>` so a rename in the same filing's header stays its own event."""
-    _, classes = _tracked(conn, cik)
+    _, classes = tracked or _tracked(conn, cik)
     return [Event(cik, step.new.series_id or classes[step.new.class_id], step.new.class_id,
                   CHANGED, f"fees:{step.new.accession_number}", step.new.filing_date,
                   form=step.new.form, accession_number=step.new.accession_number,
@@ -188,5 +197,5 @@ def rebuild_state(conn: Connection, cik: str, now: datetime,
     return counts
 
 
-__all__ = ["fee_events", "headers_read", "known_names", "rebuild_state", "record_events", "record_header",
-           "trust_series", "universe_events"]
+__all__ = ["derived_events", "fee_events", "headers_read", "known_names", "rebuild_state",
+           "record_events", "record_header", "trust_series", "universe_events"]
